@@ -1,0 +1,57 @@
+#include "ops/registry.h"
+
+#include <algorithm>
+#include <map>
+
+namespace inferlab {
+
+namespace {
+std::map<std::string, OpSchema>& table() {
+  static std::map<std::string, OpSchema> t;
+  return t;
+}
+}  // namespace
+
+bool OpRegistry::add(OpSchema schema) {
+  std::string name = schema.op_type;
+  return table().emplace(std::move(name), std::move(schema)).second;
+}
+
+const OpSchema* OpRegistry::find(const std::string& op_type) {
+  auto it = table().find(op_type);
+  return it == table().end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> OpRegistry::op_types() {
+  std::vector<std::string> names;
+  for (const auto& [k, v] : table()) names.push_back(k);
+  return names;
+}
+
+void infer_node(Graph& g, const Node& n) {
+  const OpSchema* s = OpRegistry::find(n.op_type);
+  if (!s || (!n.domain.empty() && n.domain != "ai.onnx")) {
+    unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
+  }
+  std::vector<const Value*> in;
+  for (const auto& name : n.inputs) {
+    if (name.empty()) {
+      in.push_back(nullptr);
+      continue;
+    }
+    const Value& v = g.value(name);
+    if (!v.known) fail("node '{}' ({}): input '{}' has no inferred shape", n.name, n.op_type, name);
+    in.push_back(&v);
+  }
+  std::vector<Value*> out;
+  for (const auto& name : n.outputs) out.push_back(name.empty() ? nullptr : &g.add_value(name));
+  try {
+    s->infer(n, in, out);
+  } catch (const Unsupported& e) {
+    throw Unsupported(fmt::format("node '{}' ({}): {}", n.name, n.op_type, e.what()));
+  } catch (const Error& e) {
+    throw Error(fmt::format("node '{}' ({}): {}", n.name, n.op_type, e.what()));
+  }
+}
+
+}  // namespace inferlab

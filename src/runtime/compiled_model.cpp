@@ -1,0 +1,222 @@
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+
+#include "frontends/onnx/onnx_importer.h"
+#include "inferlab/inferlab.h"
+#include "passes/shape_inference.h"
+#include "runtime/program.h"
+#include "runtime/stream_pool.h"
+
+namespace inferlab {
+
+struct CompiledModelImpl {
+  CompileOptions options;
+  std::shared_ptr<const Graph> graph;  // after shape specialisation and folding
+  std::unique_ptr<Program> program;
+  std::unique_ptr<StreamPool> pool;
+  std::vector<PortInfo> inputs, outputs;
+  double compile_ms = 0;
+};
+
+struct InferRequestImpl {
+  std::shared_ptr<CompiledModelImpl> model;
+  std::unique_ptr<ProgramState> state;
+  std::vector<Tensor> inputs, outputs;
+  std::function<void()> callback;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool running = false;
+  std::exception_ptr error;
+
+  void run_now() { model->program->run(*state, inputs, outputs); }
+};
+
+namespace {
+
+int default_streams(const CompileOptions& o, int cpus) {
+  if (o.streams > 0) return o.streams;
+  if (o.hint == PerformanceHint::latency) return 1;
+  // Throughput: one stream per core pair when there are many cores, else one per core. With
+  // threads_per_stream given, as many streams as fit.
+  if (o.threads_per_stream > 0) return std::max(1, cpus / o.threads_per_stream);
+  return cpus >= 8 ? cpus / 2 : cpus;
+}
+
+std::size_t port_index(const std::vector<PortInfo>& ports, const std::string& name,
+                       const char* kind) {
+  for (std::size_t i = 0; i < ports.size(); ++i)
+    if (ports[i].name == name) return i;
+  std::string names;
+  for (const auto& p : ports) names += (names.empty() ? "" : ", ") + p.name;
+  fail("model has no {} named '{}' (its {}s: {})", kind, name, kind, names);
+}
+
+}  // namespace
+
+std::shared_ptr<Graph> Core::read_model(const std::string& path) const {
+  return import_onnx(path);
+}
+
+CompiledModel Core::compile_model(const std::string& path, const CompileOptions& options) const {
+  return compile_model(read_model(path), options);
+}
+
+CompiledModel Core::compile_model(const std::shared_ptr<const Graph>& model,
+                                  const CompileOptions& options) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (options.batch < 0) fail("batch must be positive (got {})", options.batch);
+  if (options.streams < 0) fail("number of streams must be positive (got {})", options.streams);
+  if (options.threads_per_stream < 0) {
+    fail("threads per stream must be positive (got {})", options.threads_per_stream);
+  }
+  const ProgramFactory* factory = find_engine(options.engine);
+  if (!factory) fail("unknown engine '{}' (available: reference, optimized)", options.engine);
+
+  auto impl = std::make_shared<CompiledModelImpl>();
+  impl->options = options;
+  auto g = std::make_shared<Graph>(*model);
+  specialize_input_shapes(*g, options.shapes, options.batch);
+  infer_shapes_and_fold(*g);
+  for (const auto& n : g->inputs) impl->inputs.push_back({n, g->value(n).dtype, g->value(n).shape});
+  for (const auto& n : g->outputs)
+    impl->outputs.push_back({n, g->value(n).dtype, g->value(n).shape});
+  impl->graph = g;
+
+  const int cpus = static_cast<int>(available_cpus().size());
+  const int streams = default_streams(options, cpus);
+  const int threads =
+      options.threads_per_stream > 0 ? options.threads_per_stream : std::max(1, cpus / streams);
+  if (options.pin && streams * threads > cpus) {
+    fail(
+        "{} streams x {} threads need {} cores, only {} are available (use --no-pin to "
+        "oversubscribe)",
+        streams, threads, streams * threads, cpus);
+  }
+  impl->options.streams = streams;
+  impl->options.threads_per_stream = threads;
+  impl->program = (*factory)(g, impl->options);
+  impl->pool = std::make_unique<StreamPool>(plan_streams(streams, threads, options.pin));
+  impl->compile_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  CompiledModel cm;
+  cm.impl_ = std::move(impl);
+  return cm;
+}
+
+const std::vector<PortInfo>& CompiledModel::inputs() const {
+  return impl_->inputs;
+}
+const std::vector<PortInfo>& CompiledModel::outputs() const {
+  return impl_->outputs;
+}
+int CompiledModel::streams() const {
+  return impl_->options.streams;
+}
+int CompiledModel::threads_per_stream() const {
+  return impl_->options.threads_per_stream;
+}
+const CompileOptions& CompiledModel::options() const {
+  return impl_->options;
+}
+std::string CompiledModel::dump_graph() const {
+  return impl_->program->dump();
+}
+double CompiledModel::compile_ms() const {
+  return impl_->compile_ms;
+}
+std::size_t CompiledModel::weight_bytes() const {
+  return impl_->program->weight_bytes();
+}
+std::size_t CompiledModel::activation_bytes() const {
+  return impl_->program->activation_bytes();
+}
+
+InferRequest CompiledModel::create_infer_request() const {
+  auto r = std::make_shared<InferRequestImpl>();
+  r->model = impl_;
+  r->state = impl_->program->create_state();
+  r->state->collect_profile = impl_->options.perf_counters;
+  for (const auto& p : impl_->inputs) r->inputs.emplace_back(p.dtype, p.shape);
+  r->outputs.resize(impl_->outputs.size());
+  InferRequest req;
+  req.impl_ = std::move(r);
+  return req;
+}
+
+void InferRequest::set_tensor(const std::string& name, const Tensor& t) {
+  const auto& ports = impl_->model->inputs;
+  const std::size_t i = port_index(ports, name, "input");
+  if (t.dtype() != ports[i].dtype || t.shape() != ports[i].shape) {
+    fail("input '{}': got a {} tensor of shape {}, the compiled model expects {} of shape {}", name,
+         dtype_name(t.dtype()), shape_str(t.shape()), dtype_name(ports[i].dtype),
+         shape_str(ports[i].shape));
+  }
+  impl_->inputs[i] = t;
+}
+
+Tensor InferRequest::get_tensor(const std::string& name) const {
+  const auto& outs = impl_->model->outputs;
+  for (std::size_t i = 0; i < outs.size(); ++i)
+    if (outs[i].name == name) return impl_->outputs[i];
+  return impl_->inputs[port_index(impl_->model->inputs, name, "input or output")];
+}
+
+void InferRequest::start() {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->running) fail("infer request started while a previous inference is running");
+    impl_->running = true;
+    impl_->error = nullptr;
+  }
+  auto r = impl_;
+  r->model->pool->submit([r](int) {
+    try {
+      r->run_now();
+    } catch (...) {
+      std::lock_guard lock(r->mu);
+      r->error = std::current_exception();
+    }
+    std::function<void()> cb;
+    {
+      std::lock_guard lock(r->mu);
+      r->running = false;
+      cb = r->callback;
+    }
+    r->cv.notify_all();
+    if (cb) cb();
+  });
+}
+
+void InferRequest::wait() {
+  std::unique_lock lock(impl_->mu);
+  impl_->cv.wait(lock, [&] { return !impl_->running; });
+  if (impl_->error) {
+    auto e = impl_->error;
+    impl_->error = nullptr;
+    std::rethrow_exception(e);
+  }
+}
+
+void InferRequest::infer() {
+  start();
+  wait();
+}
+
+bool InferRequest::busy() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->running;
+}
+
+void InferRequest::set_callback(std::function<void()> done) {
+  std::lock_guard lock(impl_->mu);
+  impl_->callback = std::move(done);
+}
+
+std::vector<LayerProfile> InferRequest::profile() const {
+  return impl_->state->profile;
+}
+
+}  // namespace inferlab

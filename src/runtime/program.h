@@ -1,0 +1,41 @@
+#pragma once
+// A Program is a compiled, immutable executable form of a graph, shared by all streams and
+// requests of a CompiledModel. Mutable per-request memory (activations, scratchpads, profile
+// counters) lives in a ProgramState so several requests can run one Program concurrently.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "inferlab/inferlab.h"
+
+namespace inferlab {
+
+struct ProgramState {
+  virtual ~ProgramState() = default;
+  bool collect_profile = false;
+  std::vector<LayerProfile> profile;  // one entry per executed node when collect_profile
+};
+
+class Program {
+ public:
+  virtual ~Program() = default;
+  virtual std::unique_ptr<ProgramState> create_state() const = 0;
+  // `inputs` follow CompiledModel::inputs() order and are already validated. `outputs` has one
+  // slot per model output; the program fills them (it may reuse tensors already there).
+  virtual void run(ProgramState& state, const std::vector<Tensor>& inputs,
+                   std::vector<Tensor>& outputs) const = 0;
+  virtual std::string dump() const = 0;
+  virtual std::size_t weight_bytes() const { return 0; }
+  virtual std::size_t activation_bytes() const { return 0; }
+};
+
+// Engines register a factory under a name ("reference", "optimized"); CompileOptions::engine
+// picks one. The graph passed in has static shapes and folded constants.
+using ProgramFactory =
+    std::function<std::unique_ptr<Program>(std::shared_ptr<const Graph>, const CompileOptions&)>;
+bool register_engine(const std::string& name, ProgramFactory factory);
+const ProgramFactory* find_engine(const std::string& name);
+
+}  // namespace inferlab
