@@ -11,5 +11,7 @@ TEST(FmaPeak, ReportsPositiveRateForWidestIsa) {
   EXPECT_GT(p.seconds, 0.0);
   EXPECT_EQ(p.independent_chains, 12);
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) EXPECT_EQ(p.isa, "avx512f");
+  if (__builtin_cpu_supports("avx512f")) {
+    EXPECT_EQ(p.isa, "avx512f");
+  }
 }

@@ -1,0 +1,131 @@
+#include "frontends/tensor_file.h"
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "frontends/onnx/onnx_tensor.h"
+
+namespace inferlab {
+
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("{}: cannot open tensor file", path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// .npy: magic, version, header length, a Python dict literal with descr/fortran_order/shape.
+Tensor read_npy(const std::string& path, const std::string& bytes) {
+  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) fail("{}: not a .npy file", path);
+  const int major = static_cast<unsigned char>(bytes[6]);
+  std::size_t header_len, start;
+  if (major == 1) {
+    header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+    start = 10;
+  } else {
+    if (bytes.size() < 12) fail("{}: truncated .npy header", path);
+    header_len = 0;
+    for (int i = 0; i < 4; ++i)
+      header_len |= static_cast<std::size_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+    start = 12;
+  }
+  if (start + header_len > bytes.size()) fail("{}: truncated .npy header", path);
+  const std::string h = bytes.substr(start, header_len);
+  auto field = [&](const std::string& key) {
+    const auto p = h.find("'" + key + "'");
+    if (p == std::string::npos) fail("{}: .npy header has no '{}'", path, key);
+    return h.substr(h.find(':', p) + 1);
+  };
+  std::string descr = field("descr");
+  descr = descr.substr(descr.find('\'') + 1);
+  descr = descr.substr(0, descr.find('\''));
+  if (field("fortran_order").find("True") < field("fortran_order").find(',')) {
+    unsupported("{}: Fortran-ordered .npy arrays are not supported", path);
+  }
+  static const std::map<std::string, DType> kTypes = {
+      {"<f4", DType::f32}, {"<f2", DType::f16}, {"|i1", DType::i8},     {"|u1", DType::u8},
+      {"<i4", DType::i32}, {"<i8", DType::i64}, {"|b1", DType::boolean}};
+  auto it = kTypes.find(descr);
+  if (it == kTypes.end()) unsupported("{}: .npy element type '{}' is not supported", path, descr);
+  std::string sh = field("shape");
+  sh = sh.substr(sh.find('(') + 1);
+  sh = sh.substr(0, sh.find(')'));
+  Shape shape;
+  std::stringstream ss(sh);
+  std::string tok;
+  while (std::getline(ss, tok, ',')) {
+    if (tok.find_first_not_of(" ") == std::string::npos) continue;
+    try {
+      shape.push_back(std::stoll(tok));
+    } catch (const std::exception&) {
+      fail("{}: malformed .npy shape '({})'", path, sh);
+    }
+  }
+  const std::int64_t n = shape_numel(shape, path);
+  const std::size_t want = static_cast<std::size_t>(n) * dtype_size(it->second);
+  const std::size_t data_start = start + header_len;
+  if (bytes.size() - data_start != want) {
+    fail("{}: .npy data has {} bytes, shape {} needs {}", path, bytes.size() - data_start,
+         shape_str(shape), want);
+  }
+  Tensor t(it->second, shape);
+  if (want) std::memcpy(t.raw(), bytes.data() + data_start, want);
+  return t;
+}
+
+}  // namespace
+
+Tensor read_tensor_file(const std::string& path, std::string* name) {
+  const std::string bytes = read_all(path);
+  if (ends_with(path, ".npy")) return read_npy(path, bytes);
+  onnx::TensorProto p;
+  if (!p.ParseFromString(bytes))
+    fail("{}: not an ONNX TensorProto (protobuf does not parse)", path);
+  if (p.data_type() == onnx::TensorProto::UNDEFINED) {
+    fail("{}: not an ONNX TensorProto (no data_type)", path);
+  }
+  if (name) *name = p.name();
+  return tensor_from_onnx(p, std::filesystem::path(path).parent_path().string(), path);
+}
+
+void write_tensor_pb(const std::string& path, const Tensor& t, const std::string& name) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !tensor_to_onnx(t, name).SerializeToOstream(&out)) fail("{}: cannot write", path);
+}
+
+void write_tensor_npy(const std::string& path, const Tensor& t) {
+  static const std::map<DType, std::string> kDescr = {
+      {DType::f32, "<f4"}, {DType::f16, "<f2"}, {DType::i8, "|i1"},     {DType::u8, "|u1"},
+      {DType::i32, "<i4"}, {DType::i64, "<i8"}, {DType::boolean, "|b1"}};
+  auto it = kDescr.find(t.dtype());
+  if (it == kDescr.end()) unsupported("cannot write {} tensors as .npy", dtype_name(t.dtype()));
+  std::string shape;  // a Python tuple: "()", "(3,)", "(1, 3, 224, 224)"
+  for (std::size_t i = 0; i < t.rank(); ++i)
+    shape += (i ? ", " : "") + std::to_string(t.shape()[i]);
+  if (t.rank() == 1) shape += ",";
+  std::string header =
+      fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}", it->second, shape);
+  while ((10 + header.size() + 1) % 64) header += ' ';
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  out.write("\x93NUMPY\x01\x00", 8);
+  const char len[2] = {static_cast<char>(header.size() & 0xff),
+                       static_cast<char>(header.size() >> 8)};
+  out.write(len, 2);
+  out << header;
+  out.write(static_cast<const char*>(t.raw()), static_cast<std::streamsize>(t.nbytes()));
+  if (!out) fail("{}: cannot write", path);
+}
+
+}  // namespace inferlab
