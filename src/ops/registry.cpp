@@ -1,6 +1,8 @@
 #include "ops/registry.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 namespace inferlab {
@@ -14,7 +16,12 @@ std::map<std::string, OpSchema>& table() {
 
 bool OpRegistry::add(OpSchema schema) {
   std::string name = schema.op_type;
-  return table().emplace(std::move(name), std::move(schema)).second;
+  if (!table().emplace(name, std::move(schema)).second) {
+    // Two files define the same operator: a build mistake that must not go unnoticed.
+    std::fprintf(stderr, "inferlab: operator '%s' registered twice\n", name.c_str());
+    std::abort();
+  }
+  return true;
 }
 
 const OpSchema* OpRegistry::find(const std::string& op_type) {

@@ -1,0 +1,147 @@
+// `inferlab check PATH...`: runs ONNX test-runner cases (model.onnx + test_data_set_N/) and
+// compares outputs with the stored references.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "command.h"
+#include "frontends/tensor_file.h"
+#include "inferlab/inferlab.h"
+#include "ir/compare.h"
+
+namespace inferlab::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CheckOptions {
+  std::vector<std::string> paths;
+  double rtol = 1e-3, atol = 1e-5;
+  std::string engine = "optimized";
+};
+
+std::vector<fs::path> numbered(const fs::path& dir, const std::string& prefix,
+                               const std::string& ext) {
+  std::vector<std::pair<int, fs::path>> found;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || e.path().extension() != ext) continue;
+    try {
+      found.emplace_back(std::stoi(name.substr(prefix.size())), e.path());
+    } catch (const std::exception&) {
+    }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<fs::path> out;
+  for (auto& [i, p] : found) out.push_back(p);
+  return out;
+}
+
+enum class Outcome { pass, fail, skip };
+
+// Runs every data set of one case; returns the outcome and prints its line.
+Outcome check_case(const fs::path& dir, const CheckOptions& o) {
+  const std::string name = dir.filename().string();
+  try {
+    Core core;
+    auto model = core.read_model((dir / "model.onnx").string());
+    std::vector<fs::path> sets;
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0)
+        sets.push_back(e.path());
+    std::sort(sets.begin(), sets.end());
+    if (sets.empty()) throw Error("no test_data_set_N folders");
+    for (const auto& set : sets) {
+      const auto in_files = numbered(set, "input_", ".pb");
+      const auto out_files = numbered(set, "output_", ".pb");
+      if (in_files.size() != model->inputs.size()) {
+        throw Error(fmt::format("{} has {} input files, the model has {} runtime inputs",
+                                set.filename().string(), in_files.size(), model->inputs.size()));
+      }
+      CompileOptions co;
+      co.engine = o.engine;
+      std::vector<Tensor> inputs;
+      for (std::size_t i = 0; i < in_files.size(); ++i) {
+        inputs.push_back(read_tensor_file(in_files[i].string()));
+        co.shapes[model->inputs[i]] = inputs.back().shape();
+      }
+      CompiledModel cm = core.compile_model(model, co);
+      InferRequest req = cm.create_infer_request();
+      for (std::size_t i = 0; i < inputs.size(); ++i) req.set_tensor(model->inputs[i], inputs[i]);
+      req.infer();
+      if (out_files.size() != cm.outputs().size()) {
+        throw Error(fmt::format("{} output files for {} model outputs", out_files.size(),
+                                cm.outputs().size()));
+      }
+      for (std::size_t i = 0; i < out_files.size(); ++i) {
+        const Tensor expected = read_tensor_file(out_files[i].string());
+        const TensorDiff d =
+            compare_tensors(req.get_tensor(cm.outputs()[i].name), expected, o.rtol, o.atol);
+        if (!d.ok) {
+          fmt::print("FAIL {}: {} output '{}': {}\n", name, set.filename().string(),
+                     cm.outputs()[i].name, d.reason);
+          return Outcome::fail;
+        }
+      }
+    }
+    fmt::print("PASS {}\n", name);
+    return Outcome::pass;
+  } catch (const Unsupported& e) {
+    fmt::print("SKIP {}: {}\n", name, e.what());
+    return Outcome::skip;
+  } catch (const std::exception& e) {
+    fmt::print("FAIL {}: {}\n", name, e.what());
+    return Outcome::fail;
+  }
+}
+
+void run_check(const CheckOptions& o) {
+  std::vector<fs::path> cases;
+  for (const auto& p : o.paths) {
+    if (!fs::is_directory(p)) throw Error(fmt::format("{}: not a folder", p));
+    if (fs::exists(fs::path(p) / "model.onnx")) {
+      cases.emplace_back(p);
+      continue;
+    }
+    std::vector<fs::path> sub;
+    for (const auto& e : fs::directory_iterator(p))
+      if (e.is_directory() && fs::exists(e.path() / "model.onnx")) sub.push_back(e.path());
+    if (sub.empty()) throw Error(fmt::format("{}: holds no model.onnx, nor folders that do", p));
+    std::sort(sub.begin(), sub.end());
+    cases.insert(cases.end(), sub.begin(), sub.end());
+  }
+  int passed = 0, failed = 0, skipped = 0;
+  for (const auto& c : cases) {
+    switch (check_case(c, o)) {
+      case Outcome::pass:
+        ++passed;
+        break;
+      case Outcome::fail:
+        ++failed;
+        break;
+      case Outcome::skip:
+        ++skipped;
+        break;
+    }
+    std::fflush(stdout);
+  }
+  fmt::print("{} passed, {} failed, {} skipped\n", passed, failed, skipped);
+  if (failed) throw Exit{1};
+}
+
+void setup(CLI::App& root) {
+  auto o = std::make_shared<CheckOptions>();
+  auto* cmd =
+      root.add_subcommand("check", "Run ONNX test-runner cases and compare with reference outputs");
+  cmd->add_option("paths", o->paths, "case folder(s) or folder(s) of case folders")->required();
+  cmd->add_option("--rtol", o->rtol, "relative tolerance")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--atol", o->atol, "absolute tolerance")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--engine", o->engine, "engine: optimized or reference")
+      ->check(CLI::IsMember({"optimized", "reference"}));
+  cmd->callback([o] { run_check(*o); });
+}
+
+}  // namespace
+INFERLAB_REGISTER_COMMAND(setup);
+}  // namespace inferlab::cli

@@ -1,0 +1,36 @@
+// Clip: y = min(max(x, lo), hi). Bounds are attributes before opset 11, optional inputs after.
+#include <limits>
+
+#include "ops/op_util.h"
+
+namespace inferlab {
+namespace {
+
+void infer(const Node& n, const std::vector<const Value*>& in, const std::vector<Value*>& out) {
+  ops::require_inputs(in, 1, 3);
+  for (std::size_t i = 1; i < in.size(); ++i) {
+    if (in[i] && in[i]->dtype != in[0]->dtype)
+      fail("bound {} has a different type than the input", i);
+  }
+  ops::set_output(out[0], in[0]->dtype, in[0]->shape);
+}
+
+void run(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  ops::dispatch_numeric(in[0].dtype(), [&]<typename T>() {
+    T lo = std::numeric_limits<T>::lowest(), hi = std::numeric_limits<T>::max();
+    if (n.opset < 11) {
+      lo = static_cast<T>(n.attrs.get_float("min", -std::numeric_limits<float>::max()));
+      hi = static_cast<T>(n.attrs.get_float("max", std::numeric_limits<float>::max()));
+    } else {
+      if (in.size() > 1 && !in[1].empty()) lo = in[1].data<T>()[0];
+      if (in.size() > 2 && !in[2].empty()) hi = in[2].data<T>()[0];
+    }
+    const T* x = in[0].data<T>();
+    T* y = out[0].data<T>();
+    for (std::int64_t i = 0; i < in[0].numel(); ++i) y[i] = std::min(hi, std::max(lo, x[i]));
+  });
+}
+
+}  // namespace
+INFERLAB_REGISTER_OP({"Clip", infer, run});
+}  // namespace inferlab
