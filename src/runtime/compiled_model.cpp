@@ -32,6 +32,14 @@ struct InferRequestImpl {
   std::exception_ptr error;
 
   void run_now() { model->program->run(*state, inputs, outputs); }
+
+  // The stream task refers to the request by plain pointer (so the last owner of a model is
+  // never a stream thread, which could not join itself): dropping a request therefore waits
+  // for its inference in flight.
+  ~InferRequestImpl() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return !running; });
+  }
 };
 
 namespace {
@@ -171,21 +179,23 @@ void InferRequest::start() {
     impl_->running = true;
     impl_->error = nullptr;
   }
-  auto r = impl_;
+  InferRequestImpl* r = impl_.get();
   r->model->pool->submit([r](int) {
+    std::exception_ptr error;
     try {
       r->run_now();
     } catch (...) {
-      std::lock_guard lock(r->mu);
-      r->error = std::current_exception();
+      error = std::current_exception();
     }
     std::function<void()> cb;
     {
       std::lock_guard lock(r->mu);
+      r->error = error;
       r->running = false;
       cb = r->callback;
+      r->cv.notify_all();
     }
-    r->cv.notify_all();
+    // `r` may be gone from here on: only the callback's own copy is used.
     if (cb) cb();
   });
 }
