@@ -1,0 +1,100 @@
+// MaxPool, AveragePool (count_include_pad, ceil_mode, dilations), GlobalAveragePool,
+// GlobalMaxPool.
+#include <limits>
+
+#include "ops/spatial.h"
+
+namespace inferlab {
+namespace {
+
+void infer_pool(const Node& n, const std::vector<const Value*>& in,
+                const std::vector<Value*>& out) {
+  ops::require_inputs(in, 1, 1);
+  ops::require_float(in[0]);
+  const Shape& x = in[0]->shape;
+  if (x.size() < 3) fail("input must be N x C x spatial, got {}", shape_str(x));
+  if (out.size() > 1 && out[1]) unsupported("the Indices output is not supported");
+  if (n.attrs.get_int("storage_order", 0) != 0) unsupported("storage_order 1 is not supported");
+  const auto w = ops::make_window(n, ops::spatial(x), n.attrs.get_ints("kernel_shape"),
+                                  n.attrs.get_int("ceil_mode", 0) != 0);
+  Shape r{x[0], x[1]};
+  r.insert(r.end(), w.out.begin(), w.out.end());
+  ops::set_output(out[0], DType::f32, r);
+}
+
+void run_pool(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  const Shape& xs = in[0].shape();
+  const auto in_sp = ops::spatial(xs);
+  const auto w = ops::make_window(n, in_sp, n.attrs.get_ints("kernel_shape"),
+                                  n.attrs.get_int("ceil_mode", 0) != 0);
+  const bool is_max = n.op_type == "MaxPool";
+  const bool include_pad = n.attrs.get_int("count_include_pad", 0) != 0;
+  const auto in_st = shape_strides(Shape(in_sp.begin(), in_sp.end()));
+  const std::int64_t in_size = shape_numel(Shape(in_sp.begin(), in_sp.end()));
+  const std::int64_t out_size = shape_numel(Shape(w.out.begin(), w.out.end()));
+  const std::size_t r = in_sp.size();
+  const float* x = in[0].data<float>();
+  float* y = out[0].data<float>();
+  for (std::int64_t nc = 0; nc < xs[0] * xs[1]; ++nc) {
+    const float* xp = x + nc * in_size;
+    ops::for_each_position(w.out, [&](std::int64_t o, const std::vector<std::int64_t>& op) {
+      float best = -std::numeric_limits<float>::infinity();
+      double sum = 0;
+      std::int64_t count = 0, padded_count = 0;
+      ops::for_each_position(w.kernel, [&](std::int64_t, const std::vector<std::int64_t>& kp) {
+        std::int64_t off = 0;
+        bool inside = true, in_padded = true;
+        for (std::size_t d = 0; d < r; ++d) {
+          const std::int64_t i = op[d] * w.strides[d] - w.pad_begin[d] + kp[d] * w.dilations[d];
+          if (i < 0 || i >= in_sp[d]) inside = false;
+          // count_include_pad counts explicit padding, not the ceil_mode overhang.
+          if (i < -w.pad_begin[d] || i >= in_sp[d] + w.pad_end[d]) in_padded = false;
+          off += i * in_st[d];
+        }
+        if (in_padded) ++padded_count;
+        if (!inside) return;
+        best = std::max(best, xp[off]);
+        sum += xp[off];
+        ++count;
+      });
+      y[nc * out_size + o] =
+          is_max ? best
+                 : static_cast<float>(sum / static_cast<double>(std::max<std::int64_t>(
+                                                1, include_pad ? padded_count : count)));
+    });
+  }
+}
+
+void infer_global(const Node&, const std::vector<const Value*>& in,
+                  const std::vector<Value*>& out) {
+  ops::require_inputs(in, 1, 1);
+  ops::require_float(in[0]);
+  Shape r = in[0]->shape;
+  if (r.size() < 3) fail("input must be N x C x spatial, got {}", shape_str(r));
+  for (std::size_t i = 2; i < r.size(); ++i) r[i] = 1;
+  ops::set_output(out[0], DType::f32, r);
+}
+
+void run_global(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  const Shape& xs = in[0].shape();
+  const std::int64_t nc = xs[0] * xs[1], size = nc ? in[0].numel() / nc : 0;
+  const float* x = in[0].data<float>();
+  float* y = out[0].data<float>();
+  const bool is_max = n.op_type == "GlobalMaxPool";
+  for (std::int64_t i = 0; i < nc; ++i) {
+    double acc = 0;
+    float best = -std::numeric_limits<float>::infinity();
+    for (std::int64_t k = 0; k < size; ++k) {
+      acc += x[i * size + k];
+      best = std::max(best, x[i * size + k]);
+    }
+    y[i] = is_max ? best : static_cast<float>(acc / static_cast<double>(size));
+  }
+}
+
+}  // namespace
+INFERLAB_REGISTER_OP({"MaxPool", infer_pool, run_pool});
+INFERLAB_REGISTER_OP({"AveragePool", infer_pool, run_pool});
+INFERLAB_REGISTER_OP({"GlobalAveragePool", infer_global, run_global});
+INFERLAB_REGISTER_OP({"GlobalMaxPool", infer_global, run_global});
+}  // namespace inferlab
