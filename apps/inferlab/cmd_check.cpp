@@ -9,6 +9,7 @@
 #include "frontends/tensor_file.h"
 #include "inferlab/inferlab.h"
 #include "ir/compare.h"
+#include "passes/shape_inference.h"
 
 namespace inferlab::cli {
 namespace {
@@ -61,14 +62,23 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
       }
       CompileOptions co;
       co.engine = o.engine;
-      std::vector<Tensor> inputs;
+      // Inputs that carry op parameters (pads, scales, axes...) are frozen to the data set's
+      // values; the others are fed at run time with their shapes fixed.
+      const auto params = parameter_inputs(*model);
+      std::vector<std::pair<std::string, Tensor>> runtime_inputs;
       for (std::size_t i = 0; i < in_files.size(); ++i) {
-        inputs.push_back(read_tensor_file(in_files[i].string()));
-        co.shapes[model->inputs[i]] = inputs.back().shape();
+        Tensor t = read_tensor_file(in_files[i].string());
+        const std::string& name = model->inputs[i];
+        if (std::find(params.begin(), params.end(), name) != params.end()) {
+          co.frozen_inputs[name] = t;
+        } else {
+          co.shapes[name] = t.shape();
+          runtime_inputs.emplace_back(name, t);
+        }
       }
       CompiledModel cm = core.compile_model(model, co);
       InferRequest req = cm.create_infer_request();
-      for (std::size_t i = 0; i < inputs.size(); ++i) req.set_tensor(model->inputs[i], inputs[i]);
+      for (const auto& [name, t] : runtime_inputs) req.set_tensor(name, t);
       req.infer();
       if (out_files.size() != cm.outputs().size()) {
         throw Error(fmt::format("{} output files for {} model outputs", out_files.size(),

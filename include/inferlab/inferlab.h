@@ -32,6 +32,9 @@ struct CompileOptions {
   std::string precision = "f32";
   bool perf_counters = false;      // collect per-layer timings
   std::string conv_algo = "auto";  // auto | direct | winograd
+  // Inputs replaced by constants before compiling (like Model Optimizer's
+  // --freeze_placeholder_with_value); needed where a model feeds shape parameters at run time.
+  std::map<std::string, Tensor> frozen_inputs;
 };
 
 struct PortInfo {

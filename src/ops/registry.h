@@ -30,6 +30,10 @@ struct OpSchema {
   // False for ops whose result must not be folded at compile time even with constant inputs
   // (e.g. random generators). Everything in the supported set is foldable.
   bool foldable = true;
+  // Inputs that parameterise the op (shapes, axes, scales, pads) and so must be constant at
+  // compile time. A caller that feeds such an input at run time (as the ONNX conformance cases
+  // do) can freeze it to a value with CompileOptions::frozen_inputs.
+  std::vector<int> param_inputs = {};
 };
 
 class OpRegistry {

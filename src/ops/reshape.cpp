@@ -131,11 +131,11 @@ void infer_identity(const Node& n, const std::vector<const Value*>& in,
 
 }  // namespace
 
-INFERLAB_REGISTER_OP({"Reshape", infer_reshape, copy_kernel});
+INFERLAB_REGISTER_OP({"Reshape", infer_reshape, copy_kernel, true, {1}});
 INFERLAB_REGISTER_OP({"Flatten", infer_flatten, copy_kernel});
-INFERLAB_REGISTER_OP({"Squeeze", infer_squeeze, copy_kernel});
-INFERLAB_REGISTER_OP({"Unsqueeze", infer_unsqueeze, copy_kernel});
+INFERLAB_REGISTER_OP({"Squeeze", infer_squeeze, copy_kernel, true, {1}});
+INFERLAB_REGISTER_OP({"Unsqueeze", infer_unsqueeze, copy_kernel, true, {1}});
 INFERLAB_REGISTER_OP({"Identity", infer_identity, copy_kernel});
-INFERLAB_REGISTER_OP({"Dropout", infer_identity, copy_kernel});
+INFERLAB_REGISTER_OP({"Dropout", infer_identity, copy_kernel, true, {1, 2}});
 
 }  // namespace inferlab

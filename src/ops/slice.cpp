@@ -96,5 +96,5 @@ void run(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out)
 }
 
 }  // namespace
-INFERLAB_REGISTER_OP({"Slice", infer, run});
+INFERLAB_REGISTER_OP({"Slice", infer, run, true, {1, 2, 3, 4}});
 }  // namespace inferlab

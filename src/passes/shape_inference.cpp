@@ -45,6 +45,39 @@ void specialize_input_shapes(Graph& g, const std::map<std::string, Shape>& shape
   }
 }
 
+void freeze_inputs(Graph& g, const std::map<std::string, Tensor>& values) {
+  for (const auto& [name, t] : values) {
+    auto it = std::find(g.inputs.begin(), g.inputs.end(), name);
+    if (it == g.inputs.end()) fail("cannot freeze '{}': the model has no such input", name);
+    Value& v = g.value(name);
+    if (v.dtype != t.dtype()) {
+      fail("cannot freeze input '{}' of type {} with a {} tensor", name, dtype_name(v.dtype),
+           dtype_name(t.dtype()));
+    }
+    v.shape = t.shape();
+    v.known = true;
+    v.constant = t;
+    g.inputs.erase(it);
+  }
+}
+
+std::vector<std::string> parameter_inputs(const Graph& g) {
+  std::vector<std::string> out;
+  for (const Node& n : g.nodes) {
+    const OpSchema* s = OpRegistry::find(n.op_type);
+    if (!s) continue;
+    for (int i : s->param_inputs) {
+      if (!n.has_input(i)) continue;
+      const std::string& name = n.inputs[i];
+      if (std::find(g.inputs.begin(), g.inputs.end(), name) != g.inputs.end() &&
+          std::find(out.begin(), out.end(), name) == out.end()) {
+        out.push_back(name);
+      }
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> unsupported_ops(const Graph& g) {
   std::vector<std::string> out;
   std::set<std::string> seen;

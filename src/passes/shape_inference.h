@@ -13,6 +13,13 @@ namespace inferlab {
 void specialize_input_shapes(Graph& g, const std::map<std::string, Shape>& shapes,
                              std::int64_t batch);
 
+// Turns the named graph inputs into constants with the given values (dtype must match).
+void freeze_inputs(Graph& g, const std::map<std::string, Tensor>& values);
+
+// Graph inputs consumed as a parameter input of some op (OpSchema::param_inputs): the inputs a
+// caller must freeze for the graph to compile.
+std::vector<std::string> parameter_inputs(const Graph& g);
+
 // Infers dtype and shape of every value in topological order and folds every node whose inputs
 // are all constant (including Shape of a statically shaped value), so PyTorch-style shape
 // sub-graphs disappear. Removes nodes whose outputs are no longer needed.

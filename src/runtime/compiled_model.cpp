@@ -86,6 +86,7 @@ CompiledModel Core::compile_model(const std::shared_ptr<const Graph>& model,
   auto impl = std::make_shared<CompiledModelImpl>();
   impl->options = options;
   auto g = std::make_shared<Graph>(*model);
+  freeze_inputs(*g, options.frozen_inputs);
   specialize_input_shapes(*g, options.shapes, options.batch);
   infer_shapes_and_fold(*g);
   for (const auto& n : g->inputs) impl->inputs.push_back({n, g->value(n).dtype, g->value(n).shape});
