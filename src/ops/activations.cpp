@@ -1,4 +1,5 @@
 // Element-wise float activations and math functions: y = f(x) with attributes.
+#include <algorithm>
 #include <cmath>
 
 #include "ops/op_util.h"

@@ -1,22 +1,23 @@
 // Relu: y = max(x, 0). The template for an operator file: inference + reference kernel.
-#include "ops/registry.h"
+// Opset 14 added signed integer types; any numeric type is accepted here.
+#include "ops/op_util.h"
 
 namespace inferlab {
 namespace {
 
-void infer(const Node& n, const std::vector<const Value*>& in, const std::vector<Value*>& out) {
-  if (in.size() != 1 || !in[0]) fail("expects 1 input");
-  if (in[0]->dtype != DType::f32)
-    unsupported("input type {} not supported", dtype_name(in[0]->dtype));
-  out[0]->dtype = in[0]->dtype;
-  out[0]->shape = in[0]->shape;
-  out[0]->known = true;
+void infer(const Node&, const std::vector<const Value*>& in, const std::vector<Value*>& out) {
+  ops::require_inputs(in, 1, 1);
+  ops::dispatch_numeric(in[0]->dtype, []<typename T>() { return 0; });  // Unsupported otherwise
+  ops::set_output(out[0], in[0]->dtype, in[0]->shape);
 }
 
 void run(const Node&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  const float* x = in[0].data<float>();
-  float* y = out[0].data<float>();
-  for (std::int64_t i = 0; i < in[0].numel(); ++i) y[i] = x[i] > 0.f ? x[i] : 0.f;
+  ops::dispatch_numeric(in[0].dtype(), [&]<typename T>() {
+    const T* x = in[0].data<T>();
+    T* y = out[0].data<T>();
+    for (std::int64_t i = 0; i < in[0].numel(); ++i)
+      y[i] = x[i] < T(0) ? T(0) : x[i];  // NaN passes through, as in numpy
+  });
 }
 
 }  // namespace

@@ -13,32 +13,30 @@ using ops::set_output;
 
 void copy_kernel(const Node&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   if (in[0].nbytes()) std::memcpy(out[0].raw(), in[0].raw(), in[0].nbytes());
-  if (out.size() > 1 && !out[1].empty()) {  // Dropout mask: everything kept
-    std::memset(out[1].raw(), 1, out[1].nbytes());
+  if (out.size() > 1 && !out[1].empty()) {  // Dropout mask: everything kept (1 / true)
+    Tensor ones(DType::boolean, out[1].shape());
+    std::memset(ones.raw(), 1, ones.nbytes());
+    const Tensor mask = ones.cast(out[1].dtype());
+    if (mask.nbytes()) std::memcpy(out[1].raw(), mask.raw(), mask.nbytes());
   }
 }
 
+// Reshape target semantics: -1 is inferred from the element count (at most one), 0 copies the
+// input dimension at that index unless allowzero=1 (opset 14), where it means a zero dimension.
 void infer_reshape(const Node& n, const std::vector<const Value*>& in,
                    const std::vector<Value*>& out) {
-  ops::require_inputs(in, 1, 2);
-  std::vector<std::int64_t> target;
-  if (n.opset < 5 || in.size() < 2) {
-    target = n.attrs.get_ints("shape");
-  } else {
-    target = const_ints(in[1], "shape");
-  }
+  ops::require_inputs(in, 2, 2);  // opset >= 5: the shape is an input
+  const std::vector<std::int64_t> target = const_ints(in[1], "shape");
   const bool allowzero = n.attrs.get_int("allowzero", 0) != 0;
   const Shape& s = in[0]->shape;
   Shape r(target.size());
   int infer_at = -1;
-  std::int64_t known = 1;
   for (std::size_t i = 0; i < target.size(); ++i) {
     if (target[i] == -1) {
       if (infer_at >= 0) fail("shape has more than one -1");
       infer_at = static_cast<int>(i);
-      continue;
-    }
-    if (target[i] == 0 && !allowzero) {
+      r[i] = 1;  // placeholder, so shape_numel(r) below is the product of the known dims
+    } else if (target[i] == 0 && !allowzero) {
       if (i >= s.size())
         fail("shape copies dimension {} (0) but the input has rank {}", i, s.size());
       r[i] = s[i];
@@ -47,9 +45,9 @@ void infer_reshape(const Node& n, const std::vector<const Value*>& in,
     } else {
       r[i] = target[i];
     }
-    known = known * r[i];
   }
   const std::int64_t total = shape_numel(s);
+  const std::int64_t known = shape_numel(r, "reshape target");
   if (infer_at >= 0) {
     if (known == 0 || total % known)
       fail("cannot reshape {} to {}", shape_str(s), shape_str(Shape(target)));
@@ -80,6 +78,7 @@ std::vector<std::int64_t> axes_of(const Node& n, const std::vector<const Value*>
     if (required) fail("missing axes input");
     return {};
   }
+  if (required && !n.attrs.has("axes")) fail("missing axes attribute");
   return n.attrs.get_ints("axes", {});
 }
 
@@ -126,7 +125,9 @@ void infer_identity(const Node& n, const std::vector<const Value*>& in,
     unsupported("training mode is not supported");
   }
   set_output(out[0], in[0]->dtype, in[0]->shape);
-  if (out.size() > 1) set_output(out[1], DType::boolean, in[0]->shape);
+  // The mask has x's type before opset 10, bool from 10 on.
+  if (out.size() > 1)
+    set_output(out[1], n.opset < 10 ? in[0]->dtype : DType::boolean, in[0]->shape);
 }
 
 }  // namespace

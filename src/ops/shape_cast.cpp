@@ -1,4 +1,6 @@
 // Shape (folded during inference: the input's shape is static), Cast, Constant.
+#include <algorithm>
+
 #include "ops/op_util.h"
 
 namespace inferlab {
@@ -67,16 +69,47 @@ void run_cast(const Node&, const std::vector<Tensor>& in, std::vector<Tensor>& o
 }
 
 // Constant nodes are turned into constant values by the importer; this schema covers graphs
-// built programmatically.
-void infer_constant(const Node& n, const std::vector<const Value*>&,
+// built programmatically. Exactly one of the value attributes gives the tensor.
+Tensor constant_value(const Node& n) {
+  const auto& a = n.attrs;
+  if (a.all().size() != 1) fail("needs exactly one value attribute, has {}", a.all().size());
+  if (a.has("value")) return a.get_tensor("value");
+  if (a.has("value_float")) {
+    Tensor t(DType::f32, {});
+    t.data<float>()[0] = a.get_float("value_float");
+    return t;
+  }
+  if (a.has("value_floats")) {
+    const auto v = a.get_floats("value_floats");
+    Tensor t(DType::f32, {static_cast<std::int64_t>(v.size())});
+    std::copy(v.begin(), v.end(), t.data<float>());
+    return t;
+  }
+  if (a.has("value_int")) {
+    Tensor t(DType::i64, {});
+    t.data<std::int64_t>()[0] = a.get_int("value_int");
+    return t;
+  }
+  if (a.has("value_ints")) {
+    const auto v = a.get_ints("value_ints");
+    Tensor t(DType::i64, {static_cast<std::int64_t>(v.size())});
+    std::copy(v.begin(), v.end(), t.data<std::int64_t>());
+    return t;
+  }
+  // value_string(s) (no string tensors) and sparse_value.
+  unsupported("value attribute '{}' is not supported", a.all().begin()->first);
+}
+
+void infer_constant(const Node& n, const std::vector<const Value*>& in,
                     const std::vector<Value*>& out) {
-  const Tensor& t = n.attrs.get_tensor("value");
+  if (!in.empty()) fail("takes no inputs");
+  const Tensor t = constant_value(n);
   ops::set_output(out[0], t.dtype(), t.shape());
   out[0]->constant = t;
 }
 
 void run_constant(const Node& n, const std::vector<Tensor>&, std::vector<Tensor>& out) {
-  const Tensor& t = n.attrs.get_tensor("value");
+  const Tensor t = constant_value(n);
   if (t.nbytes()) std::memcpy(out[0].raw(), t.raw(), t.nbytes());
 }
 

@@ -1,5 +1,6 @@
 // Slice: starts/ends/axes/steps (attributes before opset 10, constant inputs after), with the
 // ONNX clamping rules for out-of-range and negative values.
+#include <algorithm>
 #include <limits>
 
 #include "ops/op_util.h"
@@ -24,23 +25,33 @@ Plan plan(const Node& n, const Shape& s, const std::vector<std::vector<std::int6
     fail("starts, ends, axes and steps differ in length");
   }
   Plan p{std::vector<std::int64_t>(s.size(), 0), std::vector<std::int64_t>(s.size(), 1), s};
+  std::vector<bool> seen(s.size(), false);
   for (std::size_t i = 0; i < starts.size(); ++i) {
     const int a = normalize_axis(axes[i], s.size(), "axes");
+    if (seen[a]) fail("axis {} is sliced twice", a);
+    seen[a] = true;
     const std::int64_t dim = s[a], step = steps[i];
     if (step == 0) fail("step 0 on axis {}", a);
-    std::int64_t b = starts[i], e = ends[i];
-    if (b < 0) b += dim;
-    if (e < 0 && e > std::numeric_limits<std::int64_t>::min() / 2) e += dim;
+    // As specified: negative starts/ends get dim added (no overflow: dim >= 0), then starts are
+    // clamped to [0, dim] for positive steps and [0, dim-1] for negative ones, ends to [0, dim]
+    // and [-1, dim-1] (-1: "before the first element").
+    std::int64_t b = starts[i] < 0 ? starts[i] + dim : starts[i];
+    std::int64_t e = ends[i] < 0 ? ends[i] + dim : ends[i];
+    std::int64_t count = 0;
     if (step > 0) {
       b = std::clamp<std::int64_t>(b, 0, dim);
       e = std::clamp<std::int64_t>(e, 0, dim);
-      p.out[a] = e > b ? (e - b + step - 1) / step : 0;
-    } else {
+      if (e > b) count = (e - b - 1) / step + 1;  // no overflow even for step = INT64_MAX
+    } else if (dim > 0) {
       b = std::clamp<std::int64_t>(b, 0, dim - 1);
       e = std::clamp<std::int64_t>(e, -1, dim - 1);
-      p.out[a] = b > e ? (b - e - step - 1) / -step : 0;
+      const std::int64_t mag = step == std::numeric_limits<std::int64_t>::min()
+                                   ? std::numeric_limits<std::int64_t>::max()
+                                   : -step;
+      if (b > e) count = (b - e - 1) / mag + 1;
     }
-    p.start[a] = b;
+    p.out[a] = count;
+    p.start[a] = count ? b : 0;
     p.step[a] = step;
   }
   return p;
