@@ -1,0 +1,58 @@
+#include "cli_util.h"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+namespace inferlab::cli {
+
+std::pair<std::string, Shape> parse_named_shape(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    fail("malformed --shape '{}': expected NAME=1x3x224x224", text);
+  return {text.substr(0, eq), parse_shape(text.substr(eq + 1))};
+}
+
+std::pair<std::string, std::string> parse_named_file(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
+    fail("malformed --input '{}': expected NAME=FILE.pb or NAME=FILE.npy", text);
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+Tensor random_tensor(DType dtype, const Shape& shape, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Tensor f(DType::f32, shape);
+  const bool integral = dtype != DType::f32 && dtype != DType::f16 && dtype != DType::bf16;
+  std::uniform_real_distribution<float> real(-1.f, 1.f);
+  std::uniform_int_distribution<int> whole(0, 9);
+  for (std::int64_t i = 0; i < f.numel(); ++i) {
+    f.data<float>()[i] = integral ? static_cast<float>(whole(rng)) : real(rng);
+  }
+  return f.cast(dtype);
+}
+
+bool is_classifier_output(const Tensor& t) {
+  const Shape& s = t.shape();
+  if (t.dtype() != DType::f32 || s.size() < 2 || s[1] <= 1) return false;
+  for (std::size_t i = 2; i < s.size(); ++i)
+    if (s[i] != 1) return false;
+  return true;
+}
+
+std::vector<std::pair<std::int64_t, float>> top_k(const Tensor& t, std::int64_t row, int k) {
+  const std::int64_t c = t.shape()[1];
+  const float* p = t.data<float>() + row * c;
+  std::vector<std::int64_t> idx(static_cast<std::size_t>(c));
+  std::iota(idx.begin(), idx.end(), 0);
+  const auto kk = std::min<std::int64_t>(k, c);
+  std::partial_sort(idx.begin(), idx.begin() + kk, idx.end(), [&](std::int64_t a, std::int64_t b) {
+    return p[a] > p[b] || (p[a] == p[b] && a < b);
+  });
+  std::vector<std::pair<std::int64_t, float>> out;
+  for (std::int64_t i = 0; i < kk; ++i) out.emplace_back(idx[i], p[idx[i]]);
+  return out;
+}
+
+}  // namespace inferlab::cli

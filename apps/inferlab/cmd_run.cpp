@@ -1,0 +1,101 @@
+// `inferlab run MODEL`: compile, run once on given or random inputs, write and summarise outputs.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "cli_util.h"
+#include "command.h"
+#include "frontends/tensor_file.h"
+
+namespace inferlab::cli {
+namespace {
+
+struct RunOptions {
+  std::string model;
+  std::vector<std::string> inputs, shapes;
+  std::string output_dir, engine = "optimized", conv_algo = "auto";
+  std::int64_t batch = 0;
+  std::uint64_t seed = 0;
+  bool dump_graph = false;
+};
+
+void run(const RunOptions& o) {
+  CompileOptions co;
+  co.engine = o.engine;
+  co.batch = o.batch;
+  co.conv_algo = o.conv_algo;
+  for (const auto& s : o.shapes) co.shapes.insert(parse_named_shape(s));
+  std::map<std::string, Tensor> given;
+  for (const auto& spec : o.inputs) {
+    auto [name, file] = parse_named_file(spec);
+    given[name] = read_tensor_file(file);
+    if (!co.shapes.count(name) && o.batch == 0) co.shapes[name] = given[name].shape();
+  }
+  Core core;
+  auto model = core.read_model(o.model);
+  for (const auto& [name, t] : given) {
+    if (std::find(model->inputs.begin(), model->inputs.end(), name) == model->inputs.end()) {
+      fail("--input names '{}', which is not an input of {}", name, o.model);
+    }
+  }
+  CompiledModel cm = core.compile_model(model, co);
+  if (o.dump_graph) fmt::print("{}", cm.dump_graph());
+  InferRequest req = cm.create_infer_request();
+  for (std::size_t i = 0; i < cm.inputs().size(); ++i) {
+    const PortInfo& p = cm.inputs()[i];
+    auto it = given.find(p.name);
+    req.set_tensor(p.name,
+                   it != given.end() ? it->second : random_tensor(p.dtype, p.shape, o.seed + i));
+    if (it == given.end())
+      fmt::print("input  {} {} {} (random, seed {})\n", p.name, dtype_name(p.dtype),
+                 shape_str(p.shape), o.seed + i);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  req.infer();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (!o.output_dir.empty()) std::filesystem::create_directories(o.output_dir);
+  for (const PortInfo& p : cm.outputs()) {
+    const Tensor t = req.get_tensor(p.name);
+    fmt::print("output {} {} {}\n", p.name, dtype_name(t.dtype()), shape_str(t.shape()));
+    if (is_classifier_output(t)) {
+      for (std::int64_t n = 0; n < t.shape()[0]; ++n) {
+        std::string line;
+        for (auto [idx, v] : top_k(t, n, 5)) line += fmt::format(" {}:{:.4f}", idx, v);
+        fmt::print("  top-5 [{}]{}\n", n, line);
+      }
+    }
+    if (!o.output_dir.empty()) {
+      std::string file = p.name;
+      std::replace_if(
+          file.begin(), file.end(), [](char c) { return c == '/' || c == ':'; }, '_');
+      write_tensor_pb((std::filesystem::path(o.output_dir) / (file + ".pb")).string(), t, p.name);
+    }
+  }
+  fmt::print("engine {}, compile {:.1f} ms, first inference {:.2f} ms\n", o.engine, cm.compile_ms(),
+             ms);
+}
+
+void setup(CLI::App& root) {
+  auto o = std::make_shared<RunOptions>();
+  auto* cmd = root.add_subcommand("run", "Run a model once on given or random inputs");
+  cmd->add_option("model", o->model, "ONNX model file")->required();
+  cmd->add_option("--input", o->inputs, "NAME=FILE.pb|FILE.npy (repeatable); random when absent");
+  cmd->add_option("--shape", o->shapes, "NAME=1x3x224x224: fix an input's shape (repeatable)");
+  cmd->add_option("--batch", o->batch, "set dimension 0 of every input")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--output-dir", o->output_dir, "write each output as NAME.pb (TensorProto) here");
+  cmd->add_option("--engine", o->engine, "optimized or reference")
+      ->check(CLI::IsMember({"optimized", "reference"}));
+  cmd->add_option("--conv-algo", o->conv_algo, "auto, direct or winograd")
+      ->check(CLI::IsMember({"auto", "direct", "winograd"}));
+  cmd->add_option("--seed", o->seed, "seed of the random inputs");
+  cmd->add_flag("--dump-graph", o->dump_graph,
+                "print the compiled graph (after optimization passes)");
+  cmd->callback([o] { run(*o); });
+}
+
+}  // namespace
+INFERLAB_REGISTER_COMMAND(setup);
+}  // namespace inferlab::cli
