@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cstdio>
 
 #include "data/prefetch.h"
 
@@ -171,13 +170,6 @@ class Evaluator {
   int scores_ = -1, boxes_ = -1;
 };
 
-void draw_progress(std::size_t done, std::size_t total, const EvalResult& r, Clock::time_point t0) {
-  const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-  fmt::print(stderr, "\r  {}/{} images ({:.0f}%), {} skipped, {:.1f} img/s   ", done, total,
-             total ? 100.0 * done / total : 100.0, r.skipped.size(), s > 0 ? done / s : 0.0);
-  std::fflush(stderr);
-}
-
 }  // namespace
 
 std::map<std::string, std::size_t> EvalResult::skip_reasons() const {
@@ -201,8 +193,6 @@ EvalResult evaluate(const Dataset& ds, const ModelRunner& model, const EvalOptio
   Prefetcher<Prepared> pf(
       total, [&](std::size_t i) { return prepare(ds, i, o.pre); }, o.threads,
       static_cast<std::size_t>(4 * o.batch + 2 * o.threads));
-  const auto t0 = Clock::now();
-  auto last = t0;
   std::vector<Prepared> batch;
   for (std::size_t i = 0; i < total; ++i) {
     Prepared p = pf.next();
@@ -215,12 +205,8 @@ EvalResult evaluate(const Dataset& ds, const ModelRunner& model, const EvalOptio
       ev.run_batch(batch, r);
       batch.clear();
     }
-    if (o.progress && (Clock::now() - last > std::chrono::milliseconds(250) || i + 1 == total)) {
-      draw_progress(i + 1, total, r, t0);
-      last = Clock::now();
-    }
+    if (o.progress) o.progress(i + 1, total, r.skipped.size());
   }
-  if (o.progress) fmt::print(stderr, "\n");
   if (o.task == Task::detection && r.has_ground_truth)
     r.voc = evaluate_voc(ev.gt, ev.dets, static_cast<int>(ds.class_names().size()));
   return r;

@@ -34,7 +34,8 @@ struct EvalOptions {
   int batch = 1;
   int threads = 2;  // decode/preprocess workers
   bool keep_predictions = false;
-  bool progress = false;  // redraws a progress line on stderr
+  // Called after each sample with (done, total, skipped so far), from the calling thread.
+  std::function<void(std::size_t, std::size_t, std::size_t)> progress;
   // Detection outputs by name; empty: recognised (the [.., 4] output holding boxes).
   std::string scores_output, boxes_output;
 };

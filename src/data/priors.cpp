@@ -97,7 +97,11 @@ PriorConfig ultraface_priors(int image_w, int image_h,
     PriorLayer l;
     l.grid_w = static_cast<int>(std::ceil(image_w / strides[k]));
     l.grid_h = static_cast<int>(std::ceil(image_h / strides[k]));
-    l.step_x = l.step_y = strides[k];
+    // The authors' fd_config.py derives the centre spacing ("shrinkage") as image size / grid
+    // size, not the stride: for the 320x240 model the rows of the stride-32 and stride-64 maps
+    // are 30 and 60 pixels apart, not 32 and 64.
+    l.step_x = static_cast<double>(image_w) / l.grid_w;
+    l.step_y = static_cast<double>(image_h) / l.grid_h;
     for (double b : min_boxes[k]) l.sizes.push_back({b / image_w, b / image_h});
     c.layers.push_back(std::move(l));
   }

@@ -49,8 +49,8 @@ PriorConfig ssd_priors(const SsdPriorSpec& s);
 // sizes 30..315, ratios {2},{2,3},{2,3},{2,3},{2},{2}: 8732 priors.
 SsdPriorSpec ssd300_voc_spec();
 
-// The Ultra-Light face detector's priors: per stride, grid ceil(size / stride) and square boxes
-// of `min_boxes` pixels. The 320x240 model: 4420 priors.
+// The Ultra-Light face detector's priors: per stride, grid ceil(size / stride), cell centres at
+// (i + 0.5) * size / grid, and square boxes of `min_boxes` pixels. The 320x240 model: 4420.
 PriorConfig ultraface_priors(int image_w, int image_h,
                              const std::vector<std::vector<double>>& min_boxes,
                              const std::vector<double>& strides);

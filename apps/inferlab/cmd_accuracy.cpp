@@ -1,0 +1,323 @@
+// `inferlab accuracy MODEL --dataset PATH --task classification|detection`: top-1/top-5 or VOC
+// mAP of a model on a labelled dataset, with bad samples skipped and reported. Images are decoded
+// and preprocessed on worker threads ahead of inference.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+#include "command.h"
+#include "data/agreement.h"
+#include "data/evaluate.h"
+#include "inferlab/inferlab.h"
+
+namespace inferlab::cli {
+namespace {
+
+using namespace inferlab::data;
+
+struct AccuracyOptions {
+  std::string model, dataset, task = "classification", preset, preprocess, detection;
+  std::string labels, classes, split, backend = "native", engine = "optimized";
+  std::string json, predictions, compare, scores_output, boxes_output;
+  std::size_t limit = 0;
+  int batch = 8, threads = 2;
+  double max_skipped = 0.01;
+  double score_threshold = -1, iou_threshold = -1;
+};
+
+PreprocessConfig resolve_preprocess(const AccuracyOptions& o, const PortInfo& in) {
+  PreprocessConfig pre;
+  if (!o.preprocess.empty()) {
+    pre = load_preprocess_config(o.preprocess);
+  } else if (!o.preset.empty()) {
+    pre = preset(o.preset);
+  } else {
+    fail("say how to preprocess images: --preset ({}) or --preprocess FILE",
+         fmt::join(preset_names(), ", "));
+  }
+  if (in.shape.size() != 4)
+    fail("input '{}' is {}: expected an image batch (4-d)", in.name, shape_str(in.shape));
+  const bool nchw = pre.layout == Layout::nchw;
+  const std::int64_t c = in.shape[nchw ? 1 : 3], h = in.shape[nchw ? 2 : 1],
+                     w = in.shape[nchw ? 3 : 2];
+  if (pre.width == 0 && pre.resize == ResizeMode::none && w > 0 && h > 0) {
+    pre.width = static_cast<int>(w);
+    pre.height = static_cast<int>(h);
+  }
+  if ((c > 0 && c != pre.channels()) || (h > 0 && h != pre.height) || (w > 0 && w != pre.width))
+    fail("input '{}' is {}, preprocessing '{}' produces {} channels of {}x{} ({})", in.name,
+         shape_str(in.shape), pre.name, pre.channels(), pre.width, pre.height,
+         nchw ? "NCHW" : "NHWC");
+  if (in.dtype != pre.dtype)
+    fail("input '{}' takes {}, preprocessing '{}' produces {} (set \"dtype\")", in.name,
+         dtype_name(in.dtype), pre.name, dtype_name(pre.dtype));
+  return pre;
+}
+
+// The native engine through the public API.
+struct NativeModel {
+  CompiledModel compiled;
+  InferRequest request;
+  std::string input;
+  ModelRunner runner;
+};
+
+std::unique_ptr<NativeModel> open_native(const AccuracyOptions& o, PortInfo& in, int& batch) {
+  Core core;
+  auto graph = core.read_model(o.model);
+  if (graph->inputs.size() != 1)
+    fail("{}: the model has {} runtime inputs, accuracy takes single-input image models", o.model,
+         graph->inputs.size());
+  in.name = graph->inputs[0];
+  in.dtype = graph->value(in.name).dtype;
+  in.shape = graph->value(in.name).shape;
+  if (in.shape.empty()) fail("{}: input '{}' has no shape", o.model, in.name);
+  // A model exported with a fixed batch runs at that batch.
+  batch = in.shape[0] > 0 ? static_cast<int>(in.shape[0]) : o.batch;
+  in.shape[0] = batch;
+  auto m = std::make_unique<NativeModel>();
+  m->input = in.name;
+  CompileOptions co;
+  co.engine = o.engine;
+  co.batch = batch;
+  co.pin = false;  // sharing the machine with the decode workers
+  co.streams = 1;
+  m->compiled = core.compile_model(graph, co);
+  m->request = m->compiled.create_infer_request();
+  for (const auto& p : m->compiled.outputs()) m->runner.output_names.push_back(p.name);
+  NativeModel* raw = m.get();
+  m->runner.infer = [raw](const Tensor& batch_tensor) {
+    raw->request.set_tensor(raw->input, batch_tensor);
+    raw->request.infer();
+    std::vector<Tensor> outs;
+    for (const auto& name : raw->runner.output_names)
+      outs.push_back(raw->request.get_tensor(name).clone());
+    return outs;
+  };
+  return m;
+}
+
+void print_summary(const AccuracyOptions& o, const EvalResult& r, const Dataset& ds) {
+  for (const auto& s : r.skipped)
+    fmt::print("  skipped {}: {} ({})\n", s.name, s.message, s.reason);
+  if (o.task == "classification") {
+    fmt::print("top-1 {:.2f}%  top-5 {:.2f}%\n", 100 * r.topk.top1_rate(),
+               100 * r.topk.top5_rate());
+  } else if (r.has_ground_truth) {
+    const auto& names = ds.class_names();
+    for (std::size_t c = 0; c < names.size(); ++c) {
+      if (r.voc.ap12[c])
+        fmt::print("  AP {:<12} {:6.2f}% (VOC07 {:6.2f}%)  {} objects\n", names[c],
+                   100 * *r.voc.ap12[c], 100 * *r.voc.ap07[c], r.voc.positives[c]);
+      else
+        fmt::print("  AP {:<12}    n/a  (no ground truth)\n", names[c]);
+    }
+    fmt::print("mAP VOC07 11-point {:.2f}%  VOC2010+ all-points {:.2f}%\n", 100 * r.voc.map07,
+               100 * r.voc.map12);
+  } else {
+    std::size_t n = 0;
+    for (const auto& p : r.predictions) n += p["detections"].size();
+    fmt::print("no ground truth: {} detections on {} images (see --predictions)\n", n, r.used);
+  }
+  std::string reasons;
+  for (const auto& [reason, n] : r.skip_reasons())
+    reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", n, reason);
+  fmt::print("images: {} used, {} skipped{}{}{}\n", r.used, r.skipped.size(),
+             reasons.empty() ? "" : " (", reasons, reasons.empty() ? "" : ")");
+  if (r.used)
+    fmt::print("inference: {:.1f} s ({:.2f} ms/image; decoding not included)\n", r.infer_seconds,
+               1e3 * r.infer_seconds / r.used);
+}
+
+nlohmann::json result_json(const AccuracyOptions& o, const EvalResult& r, const Dataset& ds,
+                           const PreprocessConfig& pre) {
+  nlohmann::json j = {{"task", o.task},       {"model", o.model},
+                      {"dataset", o.dataset}, {"dataset_layout", ds.describe()},
+                      {"backend", o.backend}, {"preprocess", pre.describe()},
+                      {"images", r.used},     {"skipped", r.skipped.size()}};
+  if (o.backend == "native") j["engine"] = o.engine;
+  j["skipped_reasons"] = r.skip_reasons();
+  j["skipped_files"] = nlohmann::json::array();
+  for (const auto& s : r.skipped)
+    j["skipped_files"].push_back({{"file", s.name}, {"reason", s.reason}, {"message", s.message}});
+  if (o.task == "classification") {
+    j["top1"] = r.topk.top1_rate();
+    j["top5"] = r.topk.top5_rate();
+  } else if (r.has_ground_truth) {
+    j["map_voc07"] = r.voc.map07;
+    j["map_voc12"] = r.voc.map12;
+    nlohmann::json per = nlohmann::json::object();
+    const auto& names = ds.class_names();
+    for (std::size_t c = 0; c < names.size(); ++c) {
+      nlohmann::json a = {{"positives", r.voc.positives[c]}};
+      a["voc07"] = r.voc.ap07[c] ? nlohmann::json(*r.voc.ap07[c]) : nlohmann::json(nullptr);
+      a["voc12"] = r.voc.ap12[c] ? nlohmann::json(*r.voc.ap12[c]) : nlohmann::json(nullptr);
+      per[names[c]] = a;
+    }
+    j["ap_per_class"] = per;
+  } else {
+    j["map_voc07"] = nullptr;
+    j["map_voc12"] = nullptr;
+    j["ap_per_class"] = nullptr;
+  }
+  return j;
+}
+
+void write_json(const std::string& path, const nlohmann::json& j) {
+  std::ofstream out(path);
+  if (!out) fail("{}: cannot create file", path);
+  out << j.dump(2) << "\n";
+  if (!out) fail("{}: write error", path);
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail("{}: cannot open file", path);
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: invalid JSON: {}", path, e.what());
+  }
+}
+
+void run_accuracy(const AccuracyOptions& o) {
+  DatasetOptions dso;
+  dso.labels_file = o.labels;
+  dso.classes_file = o.classes;
+  dso.split = o.split;
+  auto ds = open_dataset(o.dataset, dso);
+
+  EvalOptions eo;
+  eo.task = o.task == "detection" ? Task::detection : Task::classification;
+  if (eo.task == Task::detection) {
+    const std::string det = !o.detection.empty() ? o.detection : o.preset;
+    if (det.empty())
+      fail("detection needs --detection PRESET ({})", fmt::join(detection_preset_names(), ", "));
+    eo.det = detection_preset(det);
+    if (o.score_threshold >= 0) eo.det.score_threshold = static_cast<float>(o.score_threshold);
+    if (o.iou_threshold >= 0) eo.det.iou_threshold = static_cast<float>(o.iou_threshold);
+  }
+  if (!o.compare.empty() && eo.task != Task::detection) fail("--compare applies to detection runs");
+
+  PortInfo in;
+  std::unique_ptr<NativeModel> native;
+  ModelRunner runner;
+  if (o.backend == "native") {
+    native = open_native(o, in, eo.batch);
+    runner = native->runner;
+  } else {
+    fail("backend '{}' is not available to accuracy (available: native)", o.backend);
+  }
+  eo.pre = resolve_preprocess(o, in);
+  eo.limit = o.limit;
+  eo.threads = o.threads;
+  eo.keep_predictions = !o.predictions.empty() || !o.compare.empty() ||
+                        (eo.task == Task::detection && !ds->has_labels());
+  eo.scores_output = o.scores_output;
+  eo.boxes_output = o.boxes_output;
+  const bool tty = isatty(fileno(stderr));
+  std::size_t last_decile = 0;
+  auto last = std::chrono::steady_clock::now();
+  eo.progress = [&](std::size_t done, std::size_t total, std::size_t skipped) {
+    const auto now = std::chrono::steady_clock::now();
+    const std::size_t decile = total ? 10 * done / total : 10;
+    if (tty ? (now - last < std::chrono::milliseconds(200) && done != total)
+            : decile == last_decile)
+      return;
+    last = now;
+    last_decile = decile;
+    fmt::print(stderr, "{}  {}/{} images ({:.0f}%), {} skipped{}", tty ? "\r" : "", done, total,
+               total ? 100.0 * done / total : 100.0, skipped, tty && done != total ? "" : "\n");
+    std::fflush(stderr);
+  };
+
+  fmt::print("model:      {}\n", o.model);
+  fmt::print("dataset:    {}\n", ds->describe());
+  fmt::print("preprocess: {}\n", eo.pre.describe());
+  fmt::print("backend:    {}{}, batch {}\n", o.backend,
+             o.backend == "native" ? " (" + o.engine + " engine)" : "", eo.batch);
+  std::fflush(stdout);
+  const EvalResult r = evaluate(*ds, runner, eo);
+  print_summary(o, r, *ds);
+
+  if (!o.json.empty()) write_json(o.json, result_json(o, r, *ds, eo.pre));
+  if (!o.predictions.empty())
+    write_json(o.predictions, {{"task", o.task},
+                               {"model", o.model},
+                               {"dataset", o.dataset},
+                               {"backend", o.backend},
+                               {"predictions", r.predictions}});
+  int status = 0;
+  if (!o.compare.empty()) {
+    AgreementOptions ao;
+    ao.score_threshold = eo.det.score_threshold;
+    const auto other = read_json(o.compare);
+    const auto a = compare_detections(r.predictions, other.at("predictions"), ao);
+    for (const auto& p : a.problems) fmt::print("  disagreement: {}\n", p);
+    fmt::print(
+        "agreement with {}: {} images, {} detections matched (worst IoU {:.4f}, worst score "
+        "difference {:.4f}), {} unmatched, {} borderline (score within {} of the threshold): {}\n",
+        o.compare, a.images, a.matched, a.worst_iou, a.worst_score_diff, a.unmatched, a.borderline,
+        ao.score_margin, a.agree() ? "AGREE" : "DISAGREE");
+    if (!a.agree()) status = 1;
+  }
+  const double frac = r.considered ? static_cast<double>(r.skipped.size()) / r.considered : 0;
+  if (frac > o.max_skipped) {
+    fmt::print("FAILED: {:.2f}% of the images were skipped (limit {:.2f}%, --max-skipped)\n",
+               100 * frac, 100 * o.max_skipped);
+    status = 1;
+  }
+  if (r.used == 0) {
+    fmt::print("FAILED: no image could be evaluated\n");
+    status = 1;
+  }
+  if (status) throw Exit{status};
+}
+
+void setup(CLI::App& root) {
+  auto o = std::make_shared<AccuracyOptions>();
+  auto* cmd = root.add_subcommand("accuracy", "Accuracy of a model on a labelled dataset");
+  cmd->add_option("model", o->model, "ONNX model")->required();
+  cmd->add_option("--dataset", o->dataset,
+                  "dataset folder: labels.txt list, class folders, MNIST IDX files, a VOC tree, or "
+                  "plain images (detection agreement)")
+      ->required();
+  cmd->add_option("--task", o->task, "classification or detection")
+      ->check(CLI::IsMember({"classification", "detection"}));
+  cmd->add_option("--preset", o->preset,
+                  "preprocessing preset (imagenet, cifar10, mnist, mnist-lenet, ssd300, "
+                  "ssd300-torchvision, ultraface); also the detection preset if one has that name");
+  cmd->add_option("--preprocess", o->preprocess, "preprocessing config (JSON) instead of a preset");
+  cmd->add_option("--detection", o->detection,
+                  "detection post-processing preset (ssd300, ultraface, ultraface-decoded)");
+  cmd->add_option("--labels", o->labels, "'file label' list overriding the folder's layout");
+  cmd->add_option("--classes", o->classes, "class order for a class-folder tree");
+  cmd->add_option("--split", o->split, "VOC image set (default: test, else val)");
+  cmd->add_option("--limit", o->limit, "evaluate only the first N images");
+  cmd->add_option("--batch", o->batch, "batch size when the model's batch is dynamic")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", o->threads, "decode/preprocess worker threads")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--backend", o->backend, "inference backend (native)");
+  cmd->add_option("--engine", o->engine, "native engine: optimized or reference")
+      ->check(CLI::IsMember({"optimized", "reference"}));
+  cmd->add_option("--json", o->json, "write the metrics as JSON");
+  cmd->add_option("--predictions", o->predictions, "write per-image predictions as JSON");
+  cmd->add_option("--compare", o->compare,
+                  "detection: check agreement with a --predictions file of another run");
+  cmd->add_option("--max-skipped", o->max_skipped,
+                  "exit status 1 if more than this fraction of images is skipped (default 0.01)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--score-threshold", o->score_threshold, "detection score threshold");
+  cmd->add_option("--iou-threshold", o->iou_threshold, "NMS IoU threshold");
+  cmd->add_option("--scores-output", o->scores_output, "detection: name of the scores output");
+  cmd->add_option("--boxes-output", o->boxes_output, "detection: name of the boxes output");
+  cmd->callback([o] { run_accuracy(*o); });
+}
+
+}  // namespace
+INFERLAB_REGISTER_COMMAND(setup);
+}  // namespace inferlab::cli
