@@ -11,6 +11,7 @@
 #include "command.h"
 #include "data/agreement.h"
 #include "data/evaluate.h"
+#include "data/native_runner.h"
 #include "inferlab/inferlab.h"
 
 namespace inferlab::cli {
@@ -38,66 +39,8 @@ PreprocessConfig resolve_preprocess(const AccuracyOptions& o, const PortInfo& in
     fail("say how to preprocess images: --preset ({}) or --preprocess FILE",
          fmt::join(preset_names(), ", "));
   }
-  if (in.shape.size() != 4)
-    fail("input '{}' is {}: expected an image batch (4-d)", in.name, shape_str(in.shape));
-  const bool nchw = pre.layout == Layout::nchw;
-  const std::int64_t c = in.shape[nchw ? 1 : 3], h = in.shape[nchw ? 2 : 1],
-                     w = in.shape[nchw ? 3 : 2];
-  if (pre.width == 0 && pre.resize == ResizeMode::none && w > 0 && h > 0) {
-    pre.width = static_cast<int>(w);
-    pre.height = static_cast<int>(h);
-  }
-  if ((c > 0 && c != pre.channels()) || (h > 0 && h != pre.height) || (w > 0 && w != pre.width))
-    fail("input '{}' is {}, preprocessing '{}' produces {} channels of {}x{} ({})", in.name,
-         shape_str(in.shape), pre.name, pre.channels(), pre.width, pre.height,
-         nchw ? "NCHW" : "NHWC");
-  if (in.dtype != pre.dtype)
-    fail("input '{}' takes {}, preprocessing '{}' produces {} (set \"dtype\")", in.name,
-         dtype_name(in.dtype), pre.name, dtype_name(pre.dtype));
+  fit_preprocess_to_input(pre, in);
   return pre;
-}
-
-// The native engine through the public API.
-struct NativeModel {
-  CompiledModel compiled;
-  InferRequest request;
-  std::string input;
-  ModelRunner runner;
-};
-
-std::unique_ptr<NativeModel> open_native(const AccuracyOptions& o, PortInfo& in, int& batch) {
-  Core core;
-  auto graph = core.read_model(o.model);
-  if (graph->inputs.size() != 1)
-    fail("{}: the model has {} runtime inputs, accuracy takes single-input image models", o.model,
-         graph->inputs.size());
-  in.name = graph->inputs[0];
-  in.dtype = graph->value(in.name).dtype;
-  in.shape = graph->value(in.name).shape;
-  if (in.shape.empty()) fail("{}: input '{}' has no shape", o.model, in.name);
-  // A model exported with a fixed batch runs at that batch.
-  batch = in.shape[0] > 0 ? static_cast<int>(in.shape[0]) : o.batch;
-  in.shape[0] = batch;
-  auto m = std::make_unique<NativeModel>();
-  m->input = in.name;
-  CompileOptions co;
-  co.engine = o.engine;
-  co.batch = batch;
-  co.pin = false;  // sharing the machine with the decode workers
-  co.streams = 1;
-  m->compiled = core.compile_model(graph, co);
-  m->request = m->compiled.create_infer_request();
-  for (const auto& p : m->compiled.outputs()) m->runner.output_names.push_back(p.name);
-  NativeModel* raw = m.get();
-  m->runner.infer = [raw](const Tensor& batch_tensor) {
-    raw->request.set_tensor(raw->input, batch_tensor);
-    raw->request.infer();
-    std::vector<Tensor> outs;
-    for (const auto& name : raw->runner.output_names)
-      outs.push_back(raw->request.get_tensor(name).clone());
-    return outs;
-  };
-  return m;
 }
 
 void print_summary(const AccuracyOptions& o, const EvalResult& r, const Dataset& ds) {
@@ -206,7 +149,9 @@ void run_accuracy(const AccuracyOptions& o) {
   std::unique_ptr<NativeModel> native;
   ModelRunner runner;
   if (o.backend == "native") {
-    native = open_native(o, in, eo.batch);
+    native = open_native_model(o.model, o.engine, o.batch);
+    in = native->input;
+    eo.batch = native->batch;
     runner = native->runner;
   } else {
     fail("backend '{}' is not available to accuracy (available: native)", o.backend);

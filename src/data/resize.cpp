@@ -161,13 +161,21 @@ Image resize_nearest(const Image& in, int width, int height) {
   check_size(in, width, height);
   Image out(width, height, in.channels);
   const int ch = in.channels;
-  for (int y = 0; y < height; ++y) {
-    const int sy = std::min(in.height - 1, static_cast<int>((y + 0.5) * in.height / height));
-    for (int x = 0; x < width; ++x) {
-      const int sx = std::min(in.width - 1, static_cast<int>((x + 0.5) * in.width / width));
-      std::copy_n(in.row(sy) + sx * ch, ch, out.row(y) + x * ch);
-    }
-  }
+  // PIL's ImagingScaleAffine: source coordinates accumulated step by step (in double), which
+  // decides the rounding at exact integers, then truncated.
+  auto table = [](int in_size, int out_size) {
+    std::vector<int> t(static_cast<std::size_t>(out_size));
+    const double step = static_cast<double>(in_size) / out_size;
+    double v = 0.5 * step;
+    for (int i = 0; i < out_size; ++i, v += step)
+      t[static_cast<std::size_t>(i)] = std::min(in_size - 1, static_cast<int>(v));
+    return t;
+  };
+  const auto xs = table(in.width, width), ys = table(in.height, height);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      std::copy_n(in.row(ys[static_cast<std::size_t>(y)]) + xs[static_cast<std::size_t>(x)] * ch,
+                  ch, out.row(y) + x * ch);
   return out;
 }
 
