@@ -1,0 +1,110 @@
+// Accuracy on the real models and data of ../shared/data (skipped with a message where it is
+// absent, or where the engine does not run a model yet). Subsets keep the default run short; set
+// INFERLAB_ACCEPTANCE=1 for the full acceptance figures (10,000 MNIST / CIFAR-10 images).
+// INFERLAB_ACCURACY_ENGINE picks the engine (default: reference).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "data/agreement.h"
+#include "data/native_runner.h"
+
+namespace inferlab::data {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kShared = INFERLAB_SHARED_DATA;
+
+std::string engine() {
+  const char* e = std::getenv("INFERLAB_ACCURACY_ENGINE");
+  return e && *e ? e : "reference";
+}
+bool full_run() {
+  const char* e = std::getenv("INFERLAB_ACCEPTANCE");
+  return e && std::string(e) == "1";
+}
+
+#define REQUIRE_SHARED(rel)                                              \
+  if (!fs::exists(kShared + "/" + (rel)))                                \
+  GTEST_SKIP() << "shared test data absent (" << kShared << "/" << (rel) \
+               << "): see ../shared/data/README.md"
+
+// Compiles the model, or skips the test when the engine does not support it yet.
+#define OPEN_OR_SKIP(var, path, batch)                                                           \
+  std::unique_ptr<NativeModel> var;                                                              \
+  try {                                                                                          \
+    var = open_native_model(path, engine(), batch);                                              \
+  } catch (const Unsupported& e) {                                                               \
+    GTEST_SKIP() << "engine '" << engine() << "' cannot run " << (path) << " yet: " << e.what(); \
+  }
+
+EvalResult classify(const std::string& model, const std::string& dataset, const std::string& pre,
+                    std::size_t limit, NativeModel& m) {
+  EvalOptions o;
+  o.pre = preset(pre);
+  fit_preprocess_to_input(o.pre, m.input);
+  o.batch = m.batch;
+  o.limit = limit;
+  return evaluate(*open_dataset(dataset), m.runner, o);
+}
+
+TEST(DataSharedSlow, MnistTop1) {
+  REQUIRE_SHARED("mnist/mnist-8/model.onnx");
+  OPEN_OR_SKIP(m, kShared + "/mnist/mnist-8/model.onnx", 1);
+  const std::size_t limit = full_run() ? 0 : 2000;
+  const auto r = classify("mnist-8", kShared + "/mnist", "mnist", limit, *m);
+  EXPECT_TRUE(r.skipped.empty());
+  if (limit == 0) {
+    EXPECT_EQ(r.used, 10000u);
+    EXPECT_NEAR(r.topk.top1_rate(), 0.9891, 0.0005);  // ONNX Runtime's figure
+  } else {
+    EXPECT_EQ(r.used, limit);
+    EXPECT_GE(r.topk.top1_rate(), 0.98);
+  }
+}
+
+TEST(DataSharedSlow, Cifar10Resnet20Top1) {
+  REQUIRE_SHARED("cifar10/resnet20_cifar10.onnx");
+  OPEN_OR_SKIP(m, kShared + "/cifar10/resnet20_cifar10.onnx", 16);
+  const std::size_t limit = full_run() ? 0 : 160;
+  const auto r = classify("resnet20", kShared + "/cifar10/test", "cifar10", limit, *m);
+  EXPECT_TRUE(r.skipped.empty());
+  if (limit == 0) {
+    EXPECT_EQ(r.used, 10000u);
+    EXPECT_NEAR(r.topk.top1_rate(), 0.8103, 0.003);  // PyTorch + PIL figure
+  } else {
+    // The first images of each class folder: the ordered tree gives 160 airplanes.
+    EXPECT_EQ(r.used, limit);
+    EXPECT_GE(r.topk.top1_rate(), 0.6);
+  }
+}
+
+TEST(DataSharedSlow, UltrafaceDecodingAgreesWithTheGraphs) {
+  REQUIRE_SHARED("ultraface/version-RFB-320_without_postprocessing.onnx");
+  OPEN_OR_SKIP(raw, kShared + "/ultraface/version-RFB-320_without_postprocessing.onnx", 1);
+  OPEN_OR_SKIP(dec, kShared + "/ultraface/version-RFB-320.onnx", 1);
+  auto ds = open_dataset(kShared + "/ultraface/imgs");
+  EvalOptions o;
+  o.task = Task::detection;
+  o.pre = preset("ultraface");
+  fit_preprocess_to_input(o.pre, raw->input);
+  o.keep_predictions = true;
+  o.det = detection_preset("ultraface");
+  const auto a = evaluate(*ds, raw->runner, o);
+  o.det = detection_preset("ultraface-decoded");
+  const auto b = evaluate(*ds, dec->runner, o);
+  EXPECT_EQ(a.used, ds->size());
+  EXPECT_GE(a.used, 22u);
+  AgreementOptions ao;
+  ao.score_threshold = o.det.score_threshold;
+  const auto agreement = compare_detections(a.predictions, b.predictions, ao);
+  for (const auto& p : agreement.problems) ADD_FAILURE() << p;
+  EXPECT_TRUE(agreement.agree());
+  EXPECT_GT(agreement.matched, 100u);  // these photos hold hundreds of faces
+  EXPECT_GT(agreement.worst_iou, 0.99);
+}
+
+}  // namespace
+}  // namespace inferlab::data
