@@ -139,7 +139,7 @@ void run_accuracy(const AccuracyOptions& o) {
     const std::string det = !o.detection.empty() ? o.detection : o.preset;
     if (det.empty())
       fail("detection needs --detection PRESET ({})", fmt::join(detection_preset_names(), ", "));
-    eo.det = detection_preset(det);
+    eo.det = load_detection_config(det);
     if (o.score_threshold >= 0) eo.det.score_threshold = static_cast<float>(o.score_threshold);
     if (o.iou_threshold >= 0) eo.det.iou_threshold = static_cast<float>(o.iou_threshold);
   }
@@ -237,7 +237,8 @@ void setup(CLI::App& root) {
                   "ssd300-torchvision, ultraface); also the detection preset if one has that name");
   cmd->add_option("--preprocess", o->preprocess, "preprocessing config (JSON) instead of a preset");
   cmd->add_option("--detection", o->detection,
-                  "detection post-processing preset (ssd300, ultraface, ultraface-decoded)");
+                  "detection post-processing: a preset (ssd300, ssd300-torchvision, ultraface, "
+                  "ultraface-decoded) or a JSON config file");
   cmd->add_option("--labels", o->labels, "'file label' list overriding the folder's layout");
   cmd->add_option("--classes", o->classes, "class order for a class-folder tree");
   cmd->add_option("--split", o->split, "VOC image set (default: test, else val)");

@@ -16,6 +16,9 @@ std::map<std::string, DetectionConfig> make_presets() {
   c.name = "ssd300";
   c.priors = ssd_priors(ssd300_voc_spec());
   m[c.name] = c;
+  c.name = "ssd300-torchvision";
+  c.priors = ssd_priors(ssd300_torchvision_spec());
+  m[c.name] = c;
   c = {};
   c.name = "ultraface";
   c.priors = ultraface_320_priors();

@@ -30,10 +30,23 @@ struct DetectionConfig {
 };
 
 std::vector<std::string> detection_preset_names();
-// "ssd300" (SSD300 VOC priors, 21 classes, logits), "ultraface" (raw regressions against
+// "ssd300" (SSD300 VOC priors, 21 classes, logits), "ssd300-torchvision" (torchvision
+// ssd300_vgg16's scales 0.07..1.05), "ultraface" (raw regressions against
 // generated priors, softmaxed scores, NMS IoU 0.3 / score 0.7 as the model's authors run it),
 // "ultraface-decoded" (the same net with decoding in the graph).
 DetectionConfig detection_preset(const std::string& name);
+// A JSON config, optionally starting from a preset:
+// {"preset": "ssd300", "priors": {"type": "ssd", "image_size": [300, 300],
+//   "feature_maps": [38, 19, 10, 5, 3, 1], "steps": [8, 16, 32, 64, 100, 300],
+//   "min_sizes": [...], "max_sizes": [...], "aspect_ratios": [[2], [2, 3], ...], "clip": "size"}
+//  or {"type": "ultraface", "image_size": [320, 240], "min_boxes": [[10, 16, 24], ...],
+//   "strides": [8, 16, 32, 64]},
+//  "boxes_decoded": false, "scores_softmaxed": false, "center_variance": 0.1,
+//  "size_variance": 0.2, "background": 0, "score_threshold": 0.01, "iou_threshold": 0.45,
+//  "top_k_per_class": 400, "keep_per_image": 200, "clip_boxes": true}
+DetectionConfig parse_detection_config(const std::string& json_text, const std::string& what);
+// A preset name, or the path of a JSON config file.
+DetectionConfig load_detection_config(const std::string& name_or_path);
 
 // IoU of two corner boxes (continuous coordinates, no +1).
 float iou(const Detection& a, const Detection& b);

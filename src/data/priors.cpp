@@ -84,6 +84,16 @@ SsdPriorSpec ssd300_voc_spec() {
   return s;
 }
 
+SsdPriorSpec ssd300_torchvision_spec() {
+  SsdPriorSpec s = ssd300_voc_spec();
+  const double scales[] = {0.07, 0.15, 0.33, 0.51, 0.69, 0.87, 1.05};
+  for (std::size_t k = 0; k < 6; ++k) {
+    s.min_sizes[k] = scales[k] * 300;
+    s.max_sizes[k] = scales[k + 1] * 300;
+  }
+  return s;
+}
+
 PriorConfig ultraface_priors(int image_w, int image_h,
                              const std::vector<std::vector<double>>& min_boxes,
                              const std::vector<double>& strides) {

@@ -48,6 +48,9 @@ PriorConfig ssd_priors(const SsdPriorSpec& s);
 // SSD300 on VOC (Liu et al., Caffe ssd_pascal.py): maps 38,19,10,5,3,1, steps 8..300,
 // sizes 30..315, ratios {2},{2,3},{2,3},{2,3},{2},{2}: 8732 priors.
 SsdPriorSpec ssd300_voc_spec();
+// torchvision ssd300_vgg16: the same maps, steps and ratios with scales
+// 0.07, 0.15, 0.33, 0.51, 0.69, 0.87, 1.05 (min size s_k * 300, max size s_k+1 * 300).
+SsdPriorSpec ssd300_torchvision_spec();
 
 // The Ultra-Light face detector's priors: per stride, grid ceil(size / stride), cell centres at
 // (i + 0.5) * size / grid, and square boxes of `min_boxes` pixels. The 320x240 model: 4420.

@@ -132,5 +132,39 @@ TEST(DataPostprocess, SoftmaxPerClassNmsAndTopK) {
       Error);
 }
 
+TEST(DataDetectionConfig, JsonConfigsBuildTheSamePriors) {
+  const DetectionConfig u = parse_detection_config(
+      R"({"priors": {"type": "ultraface", "image_size": [320, 240],
+          "min_boxes": [[10, 16, 24], [32, 48], [64, 96], [128, 192, 256]],
+          "strides": [8, 16, 32, 64]},
+          "scores_softmaxed": true, "score_threshold": 0.7, "iou_threshold": 0.3})",
+      "uf.json");
+  const auto a = generate_priors(u.priors), b = generate_priors(ultraface_320_priors());
+  ASSERT_EQ(a.size(), 4420u);
+  EXPECT_EQ(a, b);
+  EXPECT_FLOAT_EQ(u.iou_threshold, 0.3f);
+  const DetectionConfig s = parse_detection_config(
+      R"({"priors": {"type": "ssd", "image_size": 300, "feature_maps": [38, 19, 10, 5, 3, 1],
+          "steps": [8, 16, 32, 64, 100, 300], "min_sizes": [30, 60, 111, 162, 213, 264],
+          "max_sizes": [60, 111, 162, 213, 264, 315],
+          "aspect_ratios": [[2], [2, 3], [2, 3], [2, 3], [2], [2]], "clip": "size"}})",
+      "ssd.json");
+  EXPECT_EQ(generate_priors(s.priors), generate_priors(detection_preset("ssd300").priors));
+  EXPECT_FLOAT_EQ(s.iou_threshold, 0.45f);  // SSD defaults
+  EXPECT_FLOAT_EQ(s.score_threshold, 0.01f);
+  EXPECT_EQ(s.keep_per_image, 200);
+  EXPECT_EQ(generate_priors(detection_preset("ssd300-torchvision").priors).size(), 8732u);
+  // torchvision's first box: scale 0.07.
+  EXPECT_NEAR(generate_priors(detection_preset("ssd300-torchvision").priors)[0][2], 0.07f, 1e-6);
+  const DetectionConfig p =
+      parse_detection_config(R"({"preset": "ultraface", "keep_per_image": 5})", "p.json");
+  EXPECT_EQ(p.keep_per_image, 5);
+  EXPECT_TRUE(p.scores_softmaxed);
+  EXPECT_THROW(parse_detection_config(R"({"prior": {}})", "x.json"), Error);
+  EXPECT_THROW(parse_detection_config(R"({"score_threshold": 0.5})", "x.json"), Error);
+  EXPECT_THROW(parse_detection_config(R"({"priors": {"type": "yolo"}})", "x.json"), Error);
+  EXPECT_THROW(load_detection_config("no-such-preset"), Error);
+}
+
 }  // namespace
 }  // namespace inferlab::data
