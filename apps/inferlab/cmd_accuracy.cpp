@@ -23,7 +23,7 @@ struct AccuracyOptions {
   std::string model, dataset, task = "classification", preset, preprocess, detection;
   std::string labels, classes, split, backend = "native", engine = "optimized";
   std::string json, predictions, compare, scores_output, boxes_output;
-  std::size_t limit = 0;
+  std::size_t limit = 0, every = 1;
   int batch = 8, threads = 2;
   double max_skipped = 0.01;
   double score_threshold = -1, iou_threshold = -1;
@@ -158,6 +158,7 @@ void run_accuracy(const AccuracyOptions& o) {
   }
   eo.pre = resolve_preprocess(o, in);
   eo.limit = o.limit;
+  eo.every = o.every;
   eo.threads = o.threads;
   eo.keep_predictions = !o.predictions.empty() || !o.compare.empty() ||
                         (eo.task == Task::detection && !ds->has_labels());
@@ -242,7 +243,10 @@ void setup(CLI::App& root) {
   cmd->add_option("--labels", o->labels, "'file label' list overriding the folder's layout");
   cmd->add_option("--classes", o->classes, "class order for a class-folder tree");
   cmd->add_option("--split", o->split, "VOC image set (default: test, else val)");
-  cmd->add_option("--limit", o->limit, "evaluate only the first N images");
+  cmd->add_option("--limit", o->limit, "evaluate only the first N (selected) images");
+  cmd->add_option("--every", o->every,
+                  "use every K-th image only (a subset spread over a class-ordered dataset)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--batch", o->batch, "batch size when the model's batch is dynamic")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--threads", o->threads, "decode/preprocess worker threads")

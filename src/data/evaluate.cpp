@@ -187,11 +187,13 @@ EvalResult evaluate(const Dataset& ds, const ModelRunner& model, const EvalOptio
          ds.describe());
   EvalResult r;
   r.has_ground_truth = ds.has_labels();
-  const std::size_t total = o.limit ? std::min(o.limit, ds.size()) : ds.size();
+  if (o.every == 0) fail("every must be positive");
+  const std::size_t selected = (ds.size() + o.every - 1) / o.every;
+  const std::size_t total = o.limit ? std::min(o.limit, selected) : selected;
   r.considered = total;
   Evaluator ev(ds, model, o);
   Prefetcher<Prepared> pf(
-      total, [&](std::size_t i) { return prepare(ds, i, o.pre); }, o.threads,
+      total, [&](std::size_t i) { return prepare(ds, i * o.every, o.pre); }, o.threads,
       static_cast<std::size_t>(4 * o.batch + 2 * o.threads));
   std::vector<Prepared> batch;
   for (std::size_t i = 0; i < total; ++i) {

@@ -30,7 +30,8 @@ struct EvalOptions {
   Task task = Task::classification;
   PreprocessConfig pre;   // width/height filled in from the model input
   DetectionConfig det;    // detection only
-  std::size_t limit = 0;  // 0: all samples
+  std::size_t every = 1;  // use samples 0, every, 2 * every, ... (a spread-out subset)
+  std::size_t limit = 0;  // 0: all (selected) samples
   int batch = 1;
   int threads = 2;  // decode/preprocess workers
   bool keep_predictions = false;

@@ -84,6 +84,16 @@ TEST(DataEvaluate, ClassificationSkipsBadSamplesAndKeepsGoing) {
 
   o.limit = 2;
   EXPECT_EQ(evaluate(*ds, runner, o).used, 2u);
+  // Every 3rd sample: 0.png, 3.png (a miss), 6.png, and 7.png labelled 42 (index 9).
+  o.limit = 0;
+  o.every = 3;
+  const EvalResult third = evaluate(*ds, runner, o);
+  EXPECT_EQ(third.considered, 4u);
+  EXPECT_EQ(third.used, 3u);
+  EXPECT_EQ(third.topk.top1, 2);
+  ASSERT_EQ(third.skipped.size(), 1u);
+  EXPECT_EQ(third.skipped[0].name, "7.png");
+  EXPECT_EQ(third.skipped[0].reason, "label out of range");
 }
 
 // Finds the boxes of the class-coded grey levels written by write_voc in the (unnormalised)

@@ -41,8 +41,9 @@ bool full_run() {
   }
 
 EvalResult classify(const std::string& model, const std::string& dataset, const std::string& pre,
-                    std::size_t limit, NativeModel& m) {
+                    std::size_t limit, NativeModel& m, std::size_t every = 1) {
   EvalOptions o;
+  o.every = every;
   o.pre = preset(pre);
   fit_preprocess_to_input(o.pre, m.input);
   o.batch = m.batch;
@@ -68,16 +69,16 @@ TEST(DataSharedSlow, MnistTop1) {
 TEST(DataSharedSlow, Cifar10Resnet20Top1) {
   REQUIRE_SHARED("cifar10/resnet20_cifar10.onnx");
   OPEN_OR_SKIP(m, kShared + "/cifar10/resnet20_cifar10.onnx", 16);
-  const std::size_t limit = full_run() ? 0 : 160;
-  const auto r = classify("resnet20", kShared + "/cifar10/test", "cifar10", limit, *m);
+  // Default: every 50th image (200, 20 per class); full run: all 10,000.
+  const std::size_t every = full_run() ? 1 : 50;
+  const auto r = classify("resnet20", kShared + "/cifar10/test", "cifar10", 0, *m, every);
   EXPECT_TRUE(r.skipped.empty());
-  if (limit == 0) {
+  if (every == 1) {
     EXPECT_EQ(r.used, 10000u);
     EXPECT_NEAR(r.topk.top1_rate(), 0.8103, 0.003);  // PyTorch + PIL figure
   } else {
-    // The first images of each class folder: the ordered tree gives 160 airplanes.
-    EXPECT_EQ(r.used, limit);
-    EXPECT_GE(r.topk.top1_rate(), 0.6);
+    EXPECT_EQ(r.used, 200u);
+    EXPECT_GE(r.topk.top1_rate(), 0.7);  // loose: a 200-image sample of an 81% model
   }
 }
 
