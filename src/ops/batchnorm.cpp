@@ -9,6 +9,12 @@ namespace {
 
 void infer(const Node& n, const std::vector<const Value*>& in, const std::vector<Value*>& out) {
   ops::require_inputs(in, 5, 5);
+  // Opsets 7/8 have `spatial`; 0 means per-element statistics of shape C x D1 x ..., which
+  // no exporter we know of emits.
+  if (n.opset < 9 && n.attrs.get_int("spatial", 1) == 0)
+    unsupported("spatial=0 (per-element statistics) is not supported");
+  // Opset 14 added training_mode; the training outputs were optional since opset 7.
+  if (n.attrs.get_int("training_mode", 0) != 0) unsupported("training mode is not supported");
   ops::require_float(in[0]);
   const Shape& x = in[0]->shape;
   if (x.size() < 2) fail("input must have a channel dimension, got {}", shape_str(x));
@@ -17,7 +23,6 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
     if (in[i]->shape != Shape{x[1]})
       fail("input {} has shape {}, expected [{}]", i, shape_str(in[i]->shape), x[1]);
   }
-  if (n.attrs.get_int("training_mode", 0) != 0) unsupported("training mode is not supported");
   for (std::size_t i = 1; i < out.size(); ++i)
     if (out[i]) unsupported("training outputs (running mean/var) are not supported");
   ops::set_output(out[0], DType::f32, x);

@@ -29,6 +29,8 @@ Geometry geometry(const Node& n, const Shape& x, const Shape& w) {
   auto output_shape = n.attrs.get_ints("output_shape", {});
   if (has_output_shape && output_shape.size() == r + 2)
     output_shape.erase(output_shape.begin(), output_shape.begin() + 2);
+  if (has_output_shape && output_shape.size() != r)
+    fail("output_shape has {} entries for {} spatial dimensions", output_shape.size(), r);
   for (std::size_t i = 0; i < r; ++i) {
     const std::int64_t full =
         g.strides[i] * (in[i] - 1) + out_pad[i] + (g.kernel[i] - 1) * g.dilations[i] + 1;
@@ -36,9 +38,10 @@ Geometry geometry(const Node& n, const Shape& x, const Shape& w) {
       const std::int64_t target = has_output_shape ? output_shape.at(i) : in[i] * g.strides[i];
       const std::int64_t total = full - target;
       // A negative total (output_shape beyond the full output) acts as extra output padding.
-      // ONNX: SAME_UPPER puts the extra padding at the end.
+      // ONNX (and its reference implementation): SAME_UPPER puts the odd unit of padding at the
+      // end; SAME_LOWER and an explicit output_shape without auto_pad put it at the beginning.
       g.pad_begin[i] =
-          std::max<std::int64_t>(0, auto_pad == "SAME_LOWER" ? total - total / 2 : total / 2);
+          std::max<std::int64_t>(0, auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2);
       g.out[i] = target;
     } else {
       g.pad_begin[i] = auto_pad == "VALID" ? 0 : pads[i];
@@ -57,6 +60,11 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
   if (x.size() < 3 || w.size() != x.size() || group < 1 || x[1] != w[0] || w[0] % group) {
     fail("input {} and weight {} do not fit (group {})", shape_str(x), shape_str(w), group);
   }
+  ops::require_float(in[1], "weight");
+  if (auto* b = ops::opt(in, 2); b && b->shape != Shape{w[1] * group})
+    fail("bias shape {} is not [{}]", shape_str(b->shape), w[1] * group);
+  if (n.attrs.get_ints("kernel_shape", ops::spatial(w)) != ops::spatial(w))
+    fail("kernel_shape does not match the weight shape {}", shape_str(w));
   const Geometry g = geometry(n, x, w);
   Shape r{x[0], w[1] * group};
   r.insert(r.end(), g.out.begin(), g.out.end());

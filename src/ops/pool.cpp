@@ -10,35 +10,39 @@ namespace {
 void infer_pool(const Node& n, const std::vector<const Value*>& in,
                 const std::vector<Value*>& out) {
   ops::require_inputs(in, 1, 1);
-  ops::require_float(in[0]);
   const Shape& x = in[0]->shape;
   if (x.size() < 3) fail("input must be N x C x spatial, got {}", shape_str(x));
+  // storage_order only changes how Indices are numbered, so it matters only with that output.
   if (out.size() > 1 && out[1]) unsupported("the Indices output is not supported");
-  if (n.attrs.get_int("storage_order", 0) != 0) unsupported("storage_order 1 is not supported");
+  if (n.op_type == "MaxPool") {
+    // MaxPool also takes 8-bit integers (opset 12); the comparison is the same for any type.
+    ops::dispatch_numeric(in[0]->dtype, []<typename T>() { return 0; });
+  } else {
+    ops::require_float(in[0]);
+  }
   const auto w = ops::make_window(n, ops::spatial(x), n.attrs.get_ints("kernel_shape"),
                                   n.attrs.get_int("ceil_mode", 0) != 0);
   Shape r{x[0], x[1]};
   r.insert(r.end(), w.out.begin(), w.out.end());
-  ops::set_output(out[0], DType::f32, r);
+  ops::set_output(out[0], in[0]->dtype, r);
 }
 
-void run_pool(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  const Shape& xs = in[0].shape();
-  const auto in_sp = ops::spatial(xs);
-  const auto w = ops::make_window(n, in_sp, n.attrs.get_ints("kernel_shape"),
-                                  n.attrs.get_int("ceil_mode", 0) != 0);
+// One pooling window per output position, visited element by element: plain, not fast.
+template <typename T>
+void pool_loop(const Node& n, const ops::Window& w, const Shape& xs, const T* x, T* y) {
   const bool is_max = n.op_type == "MaxPool";
   const bool include_pad = n.attrs.get_int("count_include_pad", 0) != 0;
+  const auto in_sp = ops::spatial(xs);
   const auto in_st = shape_strides(Shape(in_sp.begin(), in_sp.end()));
   const std::int64_t in_size = shape_numel(Shape(in_sp.begin(), in_sp.end()));
   const std::int64_t out_size = shape_numel(Shape(w.out.begin(), w.out.end()));
   const std::size_t r = in_sp.size();
-  const float* x = in[0].data<float>();
-  float* y = out[0].data<float>();
   for (std::int64_t nc = 0; nc < xs[0] * xs[1]; ++nc) {
-    const float* xp = x + nc * in_size;
+    const T* xp = x + nc * in_size;
     ops::for_each_position(w.out, [&](std::int64_t o, const std::vector<std::int64_t>& op) {
-      float best = -std::numeric_limits<float>::infinity();
+      // Padding never wins a max: start below every value of T.
+      T best = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
+                                                    : std::numeric_limits<T>::lowest();
       double sum = 0;
       std::int64_t count = 0, padded_count = 0;
       ops::for_each_position(w.kernel, [&](std::int64_t, const std::vector<std::int64_t>& kp) {
@@ -54,15 +58,24 @@ void run_pool(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>&
         if (in_padded) ++padded_count;
         if (!inside) return;
         best = std::max(best, xp[off]);
-        sum += xp[off];
+        sum += static_cast<double>(xp[off]);
         ++count;
       });
       y[nc * out_size + o] =
           is_max ? best
-                 : static_cast<float>(sum / static_cast<double>(std::max<std::int64_t>(
-                                                1, include_pad ? padded_count : count)));
+                 : static_cast<T>(sum / static_cast<double>(std::max<std::int64_t>(
+                                            1, include_pad ? padded_count : count)));
     });
   }
+}
+
+void run_pool(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  const Shape& xs = in[0].shape();
+  const auto w = ops::make_window(n, ops::spatial(xs), n.attrs.get_ints("kernel_shape"),
+                                  n.attrs.get_int("ceil_mode", 0) != 0);
+  ops::dispatch_numeric(in[0].dtype(), [&]<typename T>() {
+    pool_loop<T>(n, w, xs, in[0].data<T>(), out[0].data<T>());
+  });
 }
 
 void infer_global(const Node&, const std::vector<const Value*>& in,
