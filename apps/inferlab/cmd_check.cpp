@@ -89,8 +89,15 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
         const TensorDiff d =
             compare_tensors(req.get_tensor(cm.outputs()[i].name), expected, o.rtol, o.atol);
         if (!d.ok) {
-          fmt::print("FAIL {}: {} output '{}': {}\n", name, set.filename().string(),
-                     cm.outputs()[i].name, d.reason);
+          // Values that differ: the figures say by how much; otherwise type or shape differ.
+          const std::string why = d.mismatches > 0
+                                      ? fmt::format(
+                                            "max abs err {:.2g} (rel {:.2g}), {} of {} elements "
+                                            "outside tolerance",
+                                            d.max_abs, d.max_rel, d.mismatches, expected.numel())
+                                      : d.reason;
+          fmt::print("FAIL {}: output '{}' {} [{}]\n", name, cm.outputs()[i].name, why,
+                     set.filename().string());
           return Outcome::fail;
         }
       }

@@ -1,6 +1,7 @@
 // `inferlab run MODEL`: compile, run once on given or random inputs, write and summarise outputs.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -20,6 +21,32 @@ struct RunOptions {
   bool dump_graph = false;
 };
 
+// A tensor given with --input must fit the model's declared input: checked before compiling so
+// the message names the file rather than a shape mismatch deep inside the graph.
+void check_given_input(const Graph& model, const RunOptions& o, const std::string& name,
+                       const Tensor& t, const std::string& file) {
+  if (std::find(model.inputs.begin(), model.inputs.end(), name) == model.inputs.end()) {
+    std::string names;
+    for (const auto& i : model.inputs) names += (names.empty() ? "" : ", ") + i;
+    fail("--input names '{}', which is not an input of {} (its inputs: {})", name, o.model, names);
+  }
+  const Value& v = model.value(name);
+  if (v.dtype != t.dtype()) {
+    fail("{}: holds a {} tensor, input '{}' of {} is {}", file, dtype_name(t.dtype()), name,
+         o.model, dtype_name(v.dtype));
+  }
+  if (!v.known) return;
+  bool fits = v.shape.size() == t.rank();
+  for (std::size_t d = 0; fits && d < v.shape.size(); ++d) {
+    const std::int64_t want = d == 0 && o.batch > 0 ? o.batch : v.shape[d];
+    if (want >= 0 && want != t.shape()[d]) fits = false;
+  }
+  if (!fits) {
+    fail("{}: holds a tensor of shape {}, input '{}' of {} has shape {}", file,
+         shape_str(t.shape()), name, o.model, shape_str(v.shape));
+  }
+}
+
 void run(const RunOptions& o) {
   CompileOptions co;
   co.engine = o.engine;
@@ -27,26 +54,29 @@ void run(const RunOptions& o) {
   co.conv_algo = o.conv_algo;
   for (const auto& s : o.shapes) co.shapes.insert(parse_named_shape(s));
   std::map<std::string, Tensor> given;
+  std::map<std::string, std::string> file_of;
   for (const auto& spec : o.inputs) {
     auto [name, file] = parse_named_file(spec);
     given[name] = read_tensor_file(file);
+    file_of[name] = file;
     if (!co.shapes.count(name) && o.batch == 0) co.shapes[name] = given[name].shape();
   }
   Core core;
   auto model = core.read_model(o.model);
-  for (const auto& [name, t] : given) {
-    if (std::find(model->inputs.begin(), model->inputs.end(), name) == model->inputs.end()) {
-      fail("--input names '{}', which is not an input of {}", name, o.model);
-    }
-  }
+  for (const auto& [name, t] : given) check_given_input(*model, o, name, t, file_of[name]);
   CompiledModel cm = core.compile_model(model, co);
   if (o.dump_graph) fmt::print("{}", cm.dump_graph());
   InferRequest req = cm.create_infer_request();
   for (std::size_t i = 0; i < cm.inputs().size(); ++i) {
     const PortInfo& p = cm.inputs()[i];
     auto it = given.find(p.name);
-    req.set_tensor(p.name,
-                   it != given.end() ? it->second : random_tensor(p.dtype, p.shape, o.seed + i));
+    try {
+      req.set_tensor(p.name,
+                     it != given.end() ? it->second : random_tensor(p.dtype, p.shape, o.seed + i));
+    } catch (const Error& e) {
+      if (it == given.end()) throw;
+      fail("{}: {}", file_of[p.name], e.what());
+    }
     if (it == given.end())
       fmt::print("input  {} {} {} (random, seed {})\n", p.name, dtype_name(p.dtype),
                  shape_str(p.shape), o.seed + i);

@@ -3,6 +3,7 @@
 // field, never a crash or a giant allocation.
 #include "frontends/onnx/onnx_importer.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -21,6 +22,7 @@ struct Importer {
   std::string file;
   std::string base_dir;
   Graph& g;
+  std::set<std::string> produced;  // node outputs so far
 
   std::string where(const std::string& what) const { return file + ": " + what; }
 
@@ -68,6 +70,17 @@ struct Importer {
     }
     const auto& a = n.attribute(0);
     const std::string what = where(fmt::format("Constant node '{}'", name));
+    static const std::map<std::string, onnx::AttributeProto::AttributeType> kTypes = {
+        {"value", onnx::AttributeProto::TENSOR},
+        {"value_float", onnx::AttributeProto::FLOAT},
+        {"value_floats", onnx::AttributeProto::FLOATS},
+        {"value_int", onnx::AttributeProto::INT},
+        {"value_ints", onnx::AttributeProto::INTS}};
+    if (auto it = kTypes.find(a.name()); it != kTypes.end() && a.type() != it->second &&
+                                         a.type() != onnx::AttributeProto::UNDEFINED) {
+      fail("{}: attribute '{}' has the wrong type ({})", what, a.name(),
+           onnx::AttributeProto::AttributeType_Name(a.type()));
+    }
     Tensor t;
     if (a.name() == "value") {
       t = tensor_from_onnx(a.t(), base_dir, what);
@@ -89,25 +102,68 @@ struct Importer {
     add_constant(n.output(0), std::move(t));
   }
 
+  // Values are single-assignment: a node output may not redefine an initializer, a graph input
+  // or another node's output (topo_sort catches the last; the first two it cannot see).
+  void check_new_value(const std::string& value, const std::string& node) {
+    if (value.empty()) return;
+    if (!produced.insert(value).second) {
+      fail("{}", where(fmt::format("node '{}' writes '{}', which another node also writes", node,
+                                   value)));
+    }
+    if (g.has_value(value) && (g.value(value).constant || is_input(value))) {
+      fail("{}", where(fmt::format(
+                     "node '{}' writes '{}', which is already {}", node, value,
+                     g.value(value).constant ? "a constant (initializer)" : "a graph input")));
+    }
+  }
+
+  bool is_input(const std::string& n) const {
+    return std::find(g.inputs.begin(), g.inputs.end(), n) != g.inputs.end();
+  }
+
+  Shape shape_from(const onnx::TypeProto::Tensor& tt, const std::string& what) {
+    Shape shape;
+    for (const auto& d : tt.shape().dim()) {
+      if (d.has_dim_value()) {
+        if (d.dim_value() < 0) fail("{}: negative dimension {}", what, d.dim_value());
+        shape.push_back(d.dim_value());
+      } else {
+        shape.push_back(kDynamic);  // dim_param or nothing: fixed at compile time
+      }
+    }
+    Shape probe = shape;
+    for (auto& d : probe) d = d < 0 ? 1 : d;
+    shape_numel(probe, what);  // rejects shapes beyond 2^40 elements up front
+    return shape;
+  }
+
+  // The declared type of a graph output is informative only (shape inference recomputes it),
+  // so it is recorded without marking the value known. Unsupported element types are left out
+  // here: whether the output can be computed is for the operators to say.
+  void record_output_type(const onnx::ValueInfoProto& vi) {
+    if (g.has_value(vi.name()) && (g.value(vi.name()).known || g.value(vi.name()).constant)) return;
+    if (!vi.type().has_tensor_type()) return;
+    const auto& tt = vi.type().tensor_type();
+    const std::string what = where(fmt::format("graph output '{}'", vi.name()));
+    Value& v = g.add_value(vi.name());
+    try {
+      v.dtype = dtype_from_onnx(tt.elem_type(), what);
+    } catch (const Unsupported&) {
+      v.dtype = DType::undefined;
+    }
+    if (tt.has_shape()) v.shape = shape_from(tt, what);
+  }
+
   void import_input(const onnx::ValueInfoProto& vi) {
     const std::string what = where(fmt::format("graph input '{}'", vi.name()));
     if (vi.name().empty()) fail("{}", where("a graph input has no name"));
     if (!vi.type().has_tensor_type()) unsupported("{}: only tensor inputs are supported", what);
     const auto& tt = vi.type().tensor_type();
+    if (is_input(vi.name())) fail("{}: declared twice", what);
     Value& v = g.add_value(vi.name());
     v.dtype = dtype_from_onnx(tt.elem_type(), what);
     if (tt.has_shape()) {
-      for (const auto& d : tt.shape().dim()) {
-        if (d.has_dim_value()) {
-          if (d.dim_value() < 0) fail("{}: negative dimension {}", what, d.dim_value());
-          v.shape.push_back(d.dim_value());
-        } else {
-          v.shape.push_back(kDynamic);
-        }
-      }
-      Shape probe = v.shape;
-      for (auto& d : probe) d = d < 0 ? 1 : d;
-      shape_numel(probe, what);  // rejects shapes beyond 2^40 elements up front
+      v.shape = shape_from(tt, what);
       v.known = true;
     }
     g.inputs.push_back(vi.name());
@@ -122,18 +178,31 @@ struct Importer {
       if (d.empty()) opset = static_cast<int>(o.version());
     }
     if (m.opset_import_size() == 0) opset = 1;  // IR v3 models without opset_import: ancient
-    if (opset < kMinOpset || opset > kMaxOpset) {
+    const auto& gp = m.graph();
+    // A model may import only other domains (e.g. ai.onnx.preview.training); its nodes are kept
+    // so that compiling lists them as unsupported. Default-domain nodes need a default opset.
+    const bool imports_default = opset != 0;
+    if (!imports_default) {
+      for (const auto& np : gp.node()) {
+        if (np.domain().empty() || np.domain() == "ai.onnx") {
+          fail("{}", where(fmt::format("node '{}' ({}) is in the default domain, but the model "
+                                       "imports no ai.onnx opset",
+                                       np.name(), np.op_type())));
+        }
+      }
+    } else if (opset < kMinOpset || opset > kMaxOpset) {
       unsupported("{}",
                   where(fmt::format("default-domain opset {} is outside the supported range {}..{}",
                                     opset, kMinOpset, kMaxOpset)));
     }
     g.opset = opset;
-    const auto& gp = m.graph();
     g.name = gp.name();
 
     std::set<std::string> initializer_names;
     for (const auto& init : gp.initializer()) {
       if (init.name().empty()) fail("{}", where("an initializer has no name"));
+      if (initializer_names.count(init.name()))
+        fail("{}", where(fmt::format("initializer '{}' is defined twice", init.name())));
       add_constant(
           init.name(),
           tensor_from_onnx(init, base_dir, where(fmt::format("initializer '{}'", init.name()))));
@@ -147,12 +216,21 @@ struct Importer {
       if (!initializer_names.count(in.name())) import_input(in);
     }
 
+    // Node names must be unique: unnamed (or duplicate-named) nodes get "<op_type>_<index>",
+    // bumped until it collides with no name the model itself uses.
     std::set<std::string> names;
+    for (const auto& np : gp.node()) names.insert(np.name());
+    std::set<std::string> taken;
     for (int i = 0; i < gp.node_size(); ++i) {
       const auto& np = gp.node(i);
       std::string name = np.name();
-      if (name.empty() || names.count(name)) name = fmt::format("{}_{}", np.op_type(), i);
-      names.insert(name);
+      if (name.empty() || taken.count(name)) {
+        name = fmt::format("{}_{}", np.op_type(), i);
+        for (int k = 1; names.count(name) || taken.count(name); ++k)
+          name = fmt::format("{}_{}_{}", np.op_type(), i, k);
+      }
+      taken.insert(name);
+      for (const auto& o : np.output()) check_new_value(o, name);
       const std::string domain = np.domain() == "ai.onnx" ? "" : np.domain();
       if (domain.empty() && np.op_type() == "Constant") {
         import_constant(np, name);
@@ -180,6 +258,7 @@ struct Importer {
     for (const auto& o : gp.output()) {
       if (o.name().empty()) fail("{}", where("a graph output has no name"));
       g.outputs.push_back(o.name());
+      record_output_type(o);
     }
     if (g.outputs.empty()) fail("{}", where("the graph has no outputs"));
     try {
@@ -206,7 +285,7 @@ std::shared_ptr<Graph> import_onnx(const std::string& path) {
   }
   if (model.ir_version() <= 0) fail("{}: not a valid ONNX model (no ir_version)", path);
   auto g = std::make_shared<Graph>();
-  Importer imp{path, fs::path(path).parent_path().string(), *g};
+  Importer imp{path, fs::path(path).parent_path().string(), *g, {}};
   imp.import_graph(model);
   return g;
 }

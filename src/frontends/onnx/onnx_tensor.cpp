@@ -29,9 +29,12 @@ DType dtype_from_onnx(int t, const std::string& what) {
       return DType::i64;
     case TP::BOOL:
       return DType::boolean;
+    case TP::UNDEFINED:
+      fail("{}: data_type is not set", what);
     default:
       break;
   }
+  if (!TP::DataType_IsValid(t)) fail("{}: data_type {} is not an ONNX element type", what, t);
   const std::string name =
       TP::DataType_IsValid(t) ? TP::DataType_Name(static_cast<TP::DataType>(t)) : std::to_string(t);
   unsupported("{}: element type {} is not supported", what, name);
@@ -86,7 +89,8 @@ std::string read_external(const TP& p, const std::string& base_dir, std::size_t 
   std::error_code ec;
   const auto size = fs::file_size(file, ec);
   if (ec) fail("{}: cannot open external data file '{}'", what, file.string());
-  if (offset < 0 || (length >= 0 && static_cast<std::size_t>(length) != want)) {
+  if (offset < 0) fail("{}: external data offset {} is negative", what, offset);
+  if (length >= 0 && static_cast<std::size_t>(length) != want) {
     fail("{}: external data length {} does not match the {} bytes its shape needs", what, length,
          want);
   }
@@ -102,10 +106,30 @@ std::string read_external(const TP& p, const std::string& base_dir, std::size_t 
   return buf;
 }
 
-template <typename Field>
-void check_count(const Field& f, std::int64_t n, const std::string& what) {
-  if (static_cast<std::int64_t>(f.size()) != n) {
-    fail("{}: holds {} values, its shape needs {}", what, f.size(), n);
+// Number of values a TensorProto holds in the typed field its data_type uses.
+std::int64_t typed_count(const TP& p) {
+  switch (p.data_type()) {
+    case TP::FLOAT:
+      return p.float_data_size();
+    case TP::DOUBLE:
+      return p.double_data_size();
+    case TP::INT64:
+      return p.int64_data_size();
+    default:  // INT32, INT8, UINT8, BOOL, FLOAT16, BFLOAT16: one value per int32
+      return p.int32_data_size();
+  }
+}
+
+const char* typed_field(const TP& p) {
+  switch (p.data_type()) {
+    case TP::FLOAT:
+      return "float_data";
+    case TP::DOUBLE:
+      return "double_data";
+    case TP::INT64:
+      return "int64_data";
+    default:
+      return "int32_data";
   }
 }
 
@@ -133,8 +157,12 @@ Tensor tensor_from_onnx(const TP& p, const std::string& base_dir, const std::str
            shape_str(shape), dtype_name(dt), want);
     }
     raw = &p.raw_data();
+  } else if (typed_count(p) != n) {
+    fail("{}: {} holds {} values, its shape {} needs {}", what, typed_field(p), typed_count(p),
+         shape_str(shape), n);
   }
 
+  // Every size is validated above: only now is the tensor allocated.
   Tensor t(dt, shape);
   if (raw) {
     if (is_double) {
@@ -150,33 +178,27 @@ Tensor tensor_from_onnx(const TP& p, const std::string& base_dir, const std::str
   }
   switch (p.data_type()) {
     case TP::FLOAT:
-      check_count(p.float_data(), n, what);
       std::copy(p.float_data().begin(), p.float_data().end(), t.data<float>());
       break;
     case TP::DOUBLE:
-      check_count(p.double_data(), n, what);
       for (std::int64_t i = 0; i < n; ++i)
         t.data<float>()[i] = static_cast<float>(p.double_data(i));
       break;
     case TP::INT64:
-      check_count(p.int64_data(), n, what);
       std::copy(p.int64_data().begin(), p.int64_data().end(), t.data<std::int64_t>());
       break;
     case TP::INT32:
-      check_count(p.int32_data(), n, what);
       std::copy(p.int32_data().begin(), p.int32_data().end(), t.data<std::int32_t>());
       break;
     case TP::INT8:
     case TP::UINT8:
     case TP::BOOL: {  // stored one value per int32
-      check_count(p.int32_data(), n, what);
       auto* d = static_cast<std::uint8_t*>(t.raw());
       for (std::int64_t i = 0; i < n; ++i) d[i] = static_cast<std::uint8_t>(p.int32_data(i));
       break;
     }
     case TP::FLOAT16:
     case TP::BFLOAT16: {  // stored as uint16 bit patterns in int32_data
-      check_count(p.int32_data(), n, what);
       auto* d = static_cast<std::uint16_t*>(t.raw());
       for (std::int64_t i = 0; i < n; ++i) d[i] = static_cast<std::uint16_t>(p.int32_data(i));
       break;
