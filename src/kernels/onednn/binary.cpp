@@ -1,0 +1,38 @@
+// Add/Sub/Mul/Div of two f32 activations of equal shape as oneDNN binary; the second operand is
+// brought into the first one's layout. Broadcasting cases run the reference kernel.
+#include "kernels/onednn/onednn.h"
+
+namespace inferlab::onednn {
+
+std::optional<Built> build_binary(const Node& n, const BuildContext& c) {
+  const Graph& g = c.graph;
+  if (n.inputs.size() != 2 || !n.has_input(0) || !n.has_input(1)) return std::nullopt;
+  if (c.in[0].data.ndims == 0 || c.in[1].data.ndims == 0) return std::nullopt;
+  const Value& a = g.value(n.inputs[0]);
+  const Value& bv = g.value(n.inputs[1]);
+  const Value& y = g.value(n.outputs[0]);
+  if (a.dtype != DType::f32 || bv.dtype != DType::f32 || a.shape != y.shape ||
+      bv.shape != y.shape || y.shape.empty())
+    return std::nullopt;
+  using dnnl::algorithm;
+  const algorithm alg = n.op_type == "Add"   ? algorithm::binary_add
+                        : n.op_type == "Sub" ? algorithm::binary_sub
+                        : n.op_type == "Mul" ? algorithm::binary_mul
+                                             : algorithm::binary_div;
+  dnnl::binary::primitive_desc pd;
+  try {
+    pd = {{alg, c.in[0], c.in[0], c.in[0]}, scratch_attr(), c.eng};
+  } catch (const dnnl::error&) {
+    return std::nullopt;
+  }
+  Built b;
+  b.prim = dnnl::binary(pd);
+  b.impl = pd.impl_info_str();
+  b.inputs.push_back({0, DNNL_ARG_SRC_0, pd.src0_desc()});
+  b.inputs.push_back({1, DNNL_ARG_SRC_1, pd.src1_desc()});
+  b.dst = pd.dst_desc();
+  b.scratchpad = pd.scratchpad_desc();
+  return b;
+}
+
+}  // namespace inferlab::onednn

@@ -1,0 +1,102 @@
+// Shared helpers of the oneDNN builders: plain descriptors, layout names, constant reorders,
+// post-op attributes, and the op-type dispatch.
+#include <algorithm>
+#include <numeric>
+
+#include "kernels/onednn/onednn.h"
+#include "passes/passes.h"
+
+namespace inferlab::onednn {
+
+dnnl::memory::dims to_dims(const Shape& s) {
+  return dnnl::memory::dims(s.begin(), s.end());
+}
+
+md plain_md(const Shape& s) {
+  const auto st = shape_strides(s);
+  return md(to_dims(s), dnnl::memory::data_type::f32, dnnl::memory::dims(st.begin(), st.end()));
+}
+
+bool is_plain(const md& d, const Shape& s) {
+  return s.empty() || d == plain_md(s);
+}
+
+std::string layout_name(const md& d) {
+  const dnnl_memory_desc_t& c = d.data;
+  if (c.ndims == 0) return "scalar";
+  if (c.format_kind != dnnl_blocked) return "opaque";
+  const int nd = c.ndims;
+  static const char* letters4 = "nchw";
+  static const char* letters5 = "ncdhw";
+  std::vector<int> order(nd);
+  std::iota(order.begin(), order.end(), 0);
+  const auto& st = c.format_desc.blocking.strides;
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return st[a] > st[b]; });
+  std::vector<bool> blocked(nd, false);
+  const auto& bd = c.format_desc.blocking;
+  for (int i = 0; i < bd.inner_nblks; ++i) blocked[bd.inner_idxs[i]] = true;
+  auto letter = [&](int dim, bool upper) {
+    char ch = nd == 4 ? letters4[dim] : nd == 5 ? letters5[dim] : static_cast<char>('a' + dim);
+    if (nd == 2) ch = "nc"[dim];
+    return upper ? static_cast<char>(ch - 'a' + 'A') : ch;
+  };
+  std::string s;
+  for (int dim : order) s += letter(dim, blocked[dim]);
+  for (int i = 0; i < bd.inner_nblks; ++i)
+    s += std::to_string(bd.inner_blks[i]) + letter(static_cast<int>(bd.inner_idxs[i]), false);
+  return s;
+}
+
+dnnl::memory reorder_constant(const dnnl::engine& eng, const Tensor& t, const md& from,
+                              const md& want) {
+  dnnl::memory src(from, eng, const_cast<void*>(t.raw()));
+  dnnl::memory dst(want, eng);
+  dnnl::stream s(eng);
+  dnnl::reorder(src, dst).execute(s, src, dst);
+  s.wait();
+  return dst;
+}
+
+dnnl::primitive_attr scratch_attr() {
+  dnnl::primitive_attr a;
+  a.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return a;
+}
+
+dnnl::primitive_attr post_op_attr(const Node& n) {
+  dnnl::primitive_attr a = scratch_attr();
+  dnnl::post_ops po;
+  for (const PostOp& p : post_ops_of(n)) {
+    using dnnl::algorithm;
+    if (p.kind == "sum") {
+      po.append_sum(1.f);
+    } else if (p.kind == "relu") {
+      po.append_eltwise(1.f, algorithm::eltwise_relu, p.alpha, 0.f);
+    } else if (p.kind == "clip") {
+      po.append_eltwise(1.f, algorithm::eltwise_clip, p.alpha, p.beta);
+    } else if (p.kind == "sigmoid") {
+      po.append_eltwise(1.f, algorithm::eltwise_logistic, 0.f, 0.f);
+    } else if (p.kind == "hardswish") {
+      po.append_eltwise(1.f, algorithm::eltwise_hardswish, 0.f, 0.f);
+    } else {
+      fail("node '{}': unknown fused post-op '{}'", n.name, p.kind);
+    }
+  }
+  a.set_post_ops(po);
+  return a;
+}
+
+std::optional<Built> build_node(const Node& n, const BuildContext& c) {
+  if (!n.domain.empty() && n.domain != "ai.onnx") return std::nullopt;
+  const std::string& t = n.op_type;
+  if (t == "Conv") return build_conv(n, c);
+  if (t == "Gemm") return build_inner_product(n, c);
+  if (t == "MaxPool" || t == "AveragePool" || t == "GlobalAveragePool" || t == "GlobalMaxPool")
+    return build_pool(n, c);
+  if (t == "Add" || t == "Mul" || t == "Sub" || t == "Div") return build_binary(n, c);
+  if (t == "Concat") return build_concat(n, c);
+  if (t == "Softmax" || t == "LogSoftmax") return build_softmax(n, c);
+  return build_eltwise(n, c);
+}
+
+}  // namespace inferlab::onednn

@@ -1,0 +1,70 @@
+#pragma once
+// oneDNN primitive builders for the optimized engine. Each builder looks at one node and, when
+// oneDNN can run it, returns a Built: the primitive, which memory layout each activation input
+// must arrive in, the layout of the output it produces, and constant arguments (weights and
+// bias already reordered into the primitive's preferred layout, once, at compile time).
+// std::nullopt means "not supported here": the program runs the reference kernel instead.
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "inferlab/inferlab.h"
+
+namespace inferlab::onednn {
+
+using md = dnnl::memory::desc;
+using tag = dnnl::memory::format_tag;
+
+struct Built {
+  dnnl::primitive prim;
+  std::string impl;  // pd.impl_info_str(), e.g. "brgconv:avx512_core"
+  // One entry per activation input used: node input index, DNNL_ARG_*, required layout.
+  struct Input {
+    int index;
+    int arg;
+    md desc;
+  };
+  std::vector<Input> inputs;
+  md dst;                                           // layout of output 0
+  md scratchpad;                                    // user-managed scratchpad
+  std::unordered_map<int, dnnl::memory> constants;  // weights / bias, shared read-only
+  // For the sum post-op: node input whose value prefills dst (-1 when none).
+  int sum_input = -1;
+};
+
+// What a builder knows about the node's inputs: the current layout of each activation input
+// (an empty desc for constants and absent inputs) and the graph for shapes and constants.
+struct BuildContext {
+  const dnnl::engine& eng;
+  const Graph& graph;
+  const CompileOptions& options;
+  std::vector<md> in;  // per node input
+};
+
+std::optional<Built> build_conv(const Node& n, const BuildContext& c);
+std::optional<Built> build_inner_product(const Node& n, const BuildContext& c);
+std::optional<Built> build_pool(const Node& n, const BuildContext& c);
+std::optional<Built> build_eltwise(const Node& n, const BuildContext& c);
+std::optional<Built> build_binary(const Node& n, const BuildContext& c);
+std::optional<Built> build_concat(const Node& n, const BuildContext& c);
+std::optional<Built> build_softmax(const Node& n, const BuildContext& c);
+
+// Tries the builder for the node's op type.
+std::optional<Built> build_node(const Node& n, const BuildContext& c);
+
+// Helpers.
+md plain_md(const Shape& s);  // dense row-major f32
+bool is_plain(const md& d, const Shape& s);
+std::string layout_name(const md& d);  // "nChw16c", "nchw", "nc", ...
+dnnl::memory::dims to_dims(const Shape& s);
+// A constant tensor reordered into `want` (a new buffer owned by the returned memory).
+dnnl::memory reorder_constant(const dnnl::engine& eng, const Tensor& t, const md& from,
+                              const md& want);
+// oneDNN attributes for the node's fused post-ops (sum included) with a user scratchpad.
+dnnl::primitive_attr post_op_attr(const Node& n);
+dnnl::primitive_attr scratch_attr();
+
+}  // namespace inferlab::onednn

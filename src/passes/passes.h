@@ -1,0 +1,40 @@
+#pragma once
+// Graph optimisation passes run by the optimized engine (in this order, see optimize_graph).
+// Each is a function on a statically shaped, constant-folded Graph (after infer_shapes_and_fold)
+// that keeps the graph's inputs, outputs and results unchanged.
+//
+// Fused post-operations are recorded on the producing Conv/Gemm node as internal attributes:
+//   "_post"   strings: "relu" (alpha = slope), "clip" (alpha = lo, beta = hi), "sigmoid",
+//             "hardswish", "sum" (adds the node's input 3, the residual operand)
+//   "_post_a" / "_post_b" floats: alpha / beta of each post-op, same length as "_post".
+// The post-ops apply in list order to the node's output: y = post_k(...post_1(op(x))).
+#include "ir/graph.h"
+
+namespace inferlab {
+
+// Identity, inference Dropout, Reshape/Flatten/Squeeze/Unsqueeze that keep the shape, and
+// Transpose with the identity permutation are bypassed. Returns the number removed.
+int remove_identity(Graph& g);
+// BatchNormalization whose input is the sole use of a Conv/Gemm output with constant weights:
+// the scale and shift are folded into new weight and bias constants.
+int fold_batchnorm(Graph& g);
+// Relu, LeakyRelu, Clip (constant bounds), Sigmoid and HardSwish applied to the sole use of a
+// Conv/Gemm output become post-ops of that node.
+int fuse_activation(Graph& g);
+// Add(conv(x), r) with equal shapes, where the Conv output has no other use, becomes a "sum"
+// post-op of the Conv with r as input 3 (oneDNN's sum post-op: dst = conv(x) + dst).
+int fuse_residual_add(Graph& g);
+
+// The whole pipeline: identity removal, BatchNorm folding, activation fusion, residual fusion,
+// activation fusion again (the Relu after an Add), dead-node elimination, topological sort.
+void optimize_graph(Graph& g);
+
+// Post-op list of a node (empty when none): kinds with their alpha/beta.
+struct PostOp {
+  std::string kind;
+  float alpha = 0, beta = 0;
+};
+std::vector<PostOp> post_ops_of(const Node& n);
+void add_post_op(Node& n, const PostOp& p);
+
+}  // namespace inferlab

@@ -1,0 +1,31 @@
+#include "runtime/optimized_postops.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace inferlab {
+
+void apply_post_ops_plain(const std::vector<PostOp>& posts, Tensor& y, const Tensor& sum) {
+  float* d = y.data<float>();
+  const std::int64_t n = y.numel();
+  for (const PostOp& p : posts) {
+    if (p.kind == "sum") {
+      if (sum.empty() || sum.numel() != n) fail("fused residual operand is missing");
+      const float* s = sum.data<float>();
+      for (std::int64_t i = 0; i < n; ++i) d[i] += s[i];
+    } else if (p.kind == "relu") {
+      for (std::int64_t i = 0; i < n; ++i) d[i] = d[i] < 0 ? d[i] * p.alpha : d[i];
+    } else if (p.kind == "clip") {
+      for (std::int64_t i = 0; i < n; ++i) d[i] = std::min(std::max(d[i], p.alpha), p.beta);
+    } else if (p.kind == "sigmoid") {
+      for (std::int64_t i = 0; i < n; ++i) d[i] = 1.f / (1.f + std::exp(-d[i]));
+    } else if (p.kind == "hardswish") {
+      for (std::int64_t i = 0; i < n; ++i)
+        d[i] = d[i] * std::min(std::max(d[i] + 3.f, 0.f), 6.f) / 6.f;
+    } else {
+      fail("unknown fused post-op '{}'", p.kind);
+    }
+  }
+}
+
+}  // namespace inferlab
