@@ -25,6 +25,16 @@ std::vector<int> available_cpus() {
   return cpus;
 }
 
+std::vector<TeamMember> omp_team_placement() {
+  std::vector<TeamMember> team(static_cast<std::size_t>(omp_get_max_threads()));
+#pragma omp parallel
+  {
+    const int t = omp_get_thread_num();
+    if (t < static_cast<int>(team.size())) team[t] = {t, omp_get_num_threads(), sched_getcpu()};
+  }
+  return team;
+}
+
 StreamConfig plan_streams(int streams, int threads_per_stream, bool pin) {
   if (streams < 1) fail("number of streams must be at least 1 (got {})", streams);
   if (threads_per_stream < 1)
@@ -88,9 +98,21 @@ void StreamPool::work(int index) {
     for (int c : cores) CPU_SET(c, &set);
     pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
   }
-  // Each stream thread gets its own OpenMP team of this size; threads it spawns inherit the
-  // stream's affinity mask, so concurrent streams never share cores.
+  // Each stream thread gets its own OpenMP team of this size (libgomp keeps one thread pool per
+  // thread that opens parallel regions, so oneDNN's regions on this stream reuse this team);
+  // threads it spawns inherit the stream's affinity mask, so concurrent streams never share
+  // cores. Each team member is then pinned to one core of the set, so threads do not migrate
+  // within the set either (better cache reuse between layers).
   omp_set_num_threads(config_.threads_per_stream);
+  if (config_.pin && !cores.empty()) {
+#pragma omp parallel
+    {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(cores[static_cast<std::size_t>(omp_get_thread_num()) % cores.size()], &one);
+      pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+    }
+  }
   Stream& s = *streams_[index];
   for (;;) {
     std::function<void(int)> task;

@@ -25,6 +25,14 @@ StreamConfig plan_streams(int streams, int threads_per_stream, bool pin);
 // CPUs in this process's affinity mask.
 std::vector<int> available_cpus();
 
+// Where the calling thread's OpenMP team runs: one entry per team member (by thread number),
+// the CPU it is on (sched_getcpu) in an OpenMP parallel region of the default team size.
+// Used by tests to check that a stream's team has its size and stays on its cores.
+struct TeamMember {
+  int thread = 0, team_size = 0, cpu = -1;
+};
+std::vector<TeamMember> omp_team_placement();
+
 class StreamPool {
  public:
   explicit StreamPool(StreamConfig config);

@@ -1,0 +1,128 @@
+#pragma once
+// Helpers for engine tests: building small graphs with constant weights, and running a graph on
+// the reference and the optimized engine with the same inputs.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "inferlab/inferlab.h"
+#include "ir/compare.h"
+
+namespace inferlab::test {
+
+inline Tensor random_tensor(const Shape& s, std::uint32_t seed, float lo = -1.f, float hi = 1.f) {
+  Tensor t(DType::f32, s);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(lo, hi);
+  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = d(rng);
+  return t;
+}
+
+class GraphBuilder {
+ public:
+  explicit GraphBuilder(int opset = 13) { g_->opset = opset; }
+  std::string input(const std::string& name, Shape s) {
+    Value& v = g_->add_value(name);
+    v.dtype = DType::f32;
+    v.shape = std::move(s);
+    v.known = true;
+    g_->inputs.push_back(name);
+    return name;
+  }
+  std::string constant(const std::string& name, Tensor t) {
+    Value& v = g_->add_value(name);
+    v.dtype = t.dtype();
+    v.shape = t.shape();
+    v.known = true;
+    v.constant = std::move(t);
+    return name;
+  }
+  std::string weight(const std::string& name, Shape s, float scale = 0.2f) {
+    return constant(name, random_tensor(s, seed_++, -scale, scale));
+  }
+  // Adds a node with one output named after the node.
+  std::string node(const std::string& op, const std::string& name, std::vector<std::string> in,
+                   Attributes attrs = {}) {
+    Node n;
+    n.name = name;
+    n.op_type = op;
+    n.opset = g_->opset;
+    n.inputs = std::move(in);
+    n.outputs = {name + "_out"};
+    n.attrs = std::move(attrs);
+    g_->add_value(n.outputs[0]);
+    g_->nodes.push_back(std::move(n));
+    return name + "_out";
+  }
+  std::string conv(const std::string& name, const std::string& x, std::int64_t cin,
+                   std::int64_t cout, std::int64_t k, std::int64_t stride = 1,
+                   std::int64_t group = 1) {
+    Attributes a;
+    const std::int64_t p = k / 2;
+    a.set("kernel_shape", std::vector<std::int64_t>{k, k});
+    a.set("strides", std::vector<std::int64_t>{stride, stride});
+    a.set("pads", std::vector<std::int64_t>{p, p, p, p});
+    a.set("group", group);
+    const float scale = 1.5f / std::sqrt(static_cast<float>(cin / group * k * k));
+    return node("Conv", name,
+                {x, weight(name + "_w", {cout, cin / group, k, k}, scale),
+                 weight(name + "_b", {cout}, 0.1f)},
+                a);
+  }
+  std::string batchnorm(const std::string& name, const std::string& x, std::int64_t c) {
+    return node("BatchNormalization", name,
+                {x, constant(name + "_s", random_tensor({c}, seed_++, 0.5f, 1.5f)),
+                 weight(name + "_bias", {c}, 0.3f), weight(name + "_m", {c}, 0.3f),
+                 constant(name + "_v", random_tensor({c}, seed_++, 0.5f, 2.f))});
+  }
+  void output(const std::string& v) { g_->outputs.push_back(v); }
+  std::shared_ptr<Graph> graph() const { return g_; }
+
+ private:
+  std::shared_ptr<Graph> g_ = std::make_shared<Graph>();
+  std::uint32_t seed_ = 1;
+};
+
+inline std::vector<Tensor> run_model(const CompiledModel& cm, const std::vector<Tensor>& inputs) {
+  InferRequest r = cm.create_infer_request();
+  for (std::size_t i = 0; i < inputs.size(); ++i) r.set_tensor(cm.inputs()[i].name, inputs[i]);
+  r.infer();
+  std::vector<Tensor> out;
+  for (const auto& p : cm.outputs()) out.push_back(r.get_tensor(p.name).clone());
+  return out;
+}
+
+inline std::vector<Tensor> random_inputs(const CompiledModel& cm, std::uint32_t seed) {
+  std::vector<Tensor> in;
+  for (const auto& p : cm.inputs()) in.push_back(random_tensor(p.shape, seed++, 0.f, 1.f));
+  return in;
+}
+
+// Compiles `g` on both engines with `opt` and checks the outputs agree within rtol/atol.
+inline void expect_matches_reference(const std::shared_ptr<const Graph>& g, CompileOptions opt,
+                                     double rtol = 1e-4, double atol = 1e-5) {
+  Core core;
+  CompileOptions ref_opt = opt;
+  ref_opt.engine = "reference";
+  ref_opt.streams = 1;
+  ref_opt.threads_per_stream = 0;
+  ref_opt.hint = PerformanceHint::latency;
+  opt.engine = "optimized";
+  const CompiledModel ref = core.compile_model(g, ref_opt);
+  const CompiledModel cm = core.compile_model(g, opt);
+  const auto in = random_inputs(cm, 7);
+  const auto expected = run_model(ref, in);
+  const auto actual = run_model(cm, in);
+  ASSERT_EQ(expected.size(), actual.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const TensorDiff d = compare_tensors(actual[i], expected[i], rtol, atol);
+    EXPECT_TRUE(d.ok) << "output " << cm.outputs()[i].name << ": " << d.reason
+                      << " max_abs=" << d.max_abs << " max_rel=" << d.max_rel
+                      << " mismatches=" << d.mismatches << "\n"
+                      << cm.dump_graph();
+  }
+}
+
+}  // namespace inferlab::test

@@ -1,0 +1,114 @@
+// Streams and OpenMP teams: a probe operator, run by the optimized program as a reference node
+// inside a stream, records the team size and the CPU of each team member. Each stream's team
+// must have threads_per_stream members, each on its own core of the stream's set, and two
+// concurrent streams must not share cores.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "engine_test_util.h"
+#include "ops/registry.h"
+#include "runtime/stream_pool.h"
+
+namespace inferlab::test {
+namespace {
+
+constexpr std::int64_t kSlots = 16;
+
+void probe_infer(const Node&, const std::vector<const Value*>& in, const std::vector<Value*>& out) {
+  out[0]->dtype = DType::f32;
+  out[0]->shape = {1, kSlots};
+  out[0]->known = true;
+  (void)in;
+}
+
+// out[0] = team size, out[1 + t] = CPU of team member t (-1 when absent).
+void probe_run(const Node&, const std::vector<Tensor>&, std::vector<Tensor>& out) {
+  float* y = out[0].data<float>();
+  for (std::int64_t i = 0; i < kSlots; ++i) y[i] = -1;
+  const auto team = omp_team_placement();
+  y[0] = static_cast<float>(team.empty() ? 0 : team[0].team_size);
+  for (std::size_t t = 0; t < team.size() && t + 1 < kSlots; ++t) y[t + 1] = team[t].cpu;
+  // Keep the stream busy so a request started meanwhile goes to the other stream.
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+}
+
+INFERLAB_REGISTER_OP({"TestTeamProbe", probe_infer, probe_run, false});
+
+std::shared_ptr<Graph> probe_graph() {
+  GraphBuilder b;
+  auto x = b.input("x", {1, 4});
+  b.output(b.node("TestTeamProbe", "probe", {x}));
+  return b.graph();
+}
+
+std::vector<int> team_of(const Tensor& t, int& size) {
+  const float* y = t.data<float>();
+  size = static_cast<int>(y[0]);
+  std::vector<int> cpus;
+  for (int i = 0; i < size; ++i) cpus.push_back(static_cast<int>(y[1 + i]));
+  return cpus;
+}
+
+TEST(Streams, OneStreamTeamUsesAllRequestedCoresPinned) {
+  const auto cpus = available_cpus();
+  const int threads = static_cast<int>(std::min<std::size_t>(cpus.size(), 4));
+  Core core;
+  CompileOptions o;
+  o.threads_per_stream = threads;
+  const CompiledModel cm = core.compile_model(probe_graph(), o);
+  EXPECT_EQ(cm.streams(), 1);
+  InferRequest r = cm.create_infer_request();
+  for (int k = 0; k < 3; ++k) {
+    r.infer();
+    int size = 0;
+    const auto team = team_of(r.get_tensor(cm.outputs()[0].name), size);
+    EXPECT_EQ(size, threads);
+    // Each member pinned to its own core: all distinct, all from the stream's first cores.
+    const std::set<int> distinct(team.begin(), team.end());
+    EXPECT_EQ(distinct.size(), team.size());
+    for (int c : team) EXPECT_TRUE(std::count(cpus.begin(), cpus.begin() + threads, c)) << c;
+  }
+}
+
+TEST(Streams, ConcurrentStreamsUseDisjointCores) {
+  const auto cpus = available_cpus();
+  if (cpus.size() < 2) GTEST_SKIP() << "needs 2 CPUs";
+  const int streams = 2;
+  const int threads = static_cast<int>(cpus.size()) / streams;
+  Core core;
+  CompileOptions o;
+  o.hint = PerformanceHint::throughput;
+  o.streams = streams;
+  o.threads_per_stream = threads;
+  const CompiledModel cm = core.compile_model(probe_graph(), o);
+  std::vector<InferRequest> reqs{cm.create_infer_request(), cm.create_infer_request()};
+  for (int round = 0; round < 5; ++round) {
+    for (auto& r : reqs) r.start();
+    std::vector<std::set<int>> used;
+    for (auto& r : reqs) {
+      r.wait();
+      int size = 0;
+      const auto team = team_of(r.get_tensor(cm.outputs()[0].name), size);
+      EXPECT_EQ(size, threads);
+      used.emplace_back(team.begin(), team.end());
+    }
+    // Two requests started together land on the two streams: their cores never overlap.
+    for (int c : used[0]) EXPECT_FALSE(used[1].count(c)) << "core " << c << " shared";
+  }
+}
+
+TEST(Streams, ThroughputHintDefaults) {
+  Core core;
+  CompileOptions o;
+  o.hint = PerformanceHint::throughput;
+  const CompiledModel cm = core.compile_model(probe_graph(), o);
+  const int cpus = static_cast<int>(available_cpus().size());
+  EXPECT_GE(cm.streams(), 1);
+  EXPECT_LE(cm.streams() * cm.threads_per_stream(), cpus);
+}
+
+}  // namespace
+}  // namespace inferlab::test
