@@ -1,0 +1,105 @@
+// `inferlab zoo NAME -o FILE.onnx`: write a zoo model (deterministic pseudo-random weights);
+// `--info` prints its parameter and MAC counts. `inferlab zoo --info FILE.onnx` does the same for
+// any ONNX file; `inferlab zoo` alone lists the models.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "analysis/model_stats.h"
+#include "command.h"
+#include "inferlab/inferlab.h"
+#include "zoo/zoo.h"
+
+namespace inferlab::cli {
+namespace {
+
+struct ZooCliOptions {
+  std::string name, output;
+  std::int64_t batch = 1;
+  std::uint64_t seed = 0;
+  bool info = false, per_node = false;
+  bool batch_given = false;
+};
+
+std::string grouped(std::int64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = static_cast<int>(s.size()) - 3; i > (s[0] == '-' ? 1 : 0); i -= 3) s.insert(i, ",");
+  return s;
+}
+
+void print_stats(const std::string& what, const ModelStats& s, std::int64_t batch, bool per_node) {
+  fmt::print("{}: {} parameters ({:.1f} MB as fp32), {:.3f} GMAC ({} MACs) at batch {}\n", what,
+             grouped(s.params), s.param_bytes / 1e6, s.macs / 1e9, grouped(s.macs), batch);
+  fmt::print("  weights (all constants): {:.1f} MB\n", s.weight_bytes / 1e6);
+  for (const auto& [op, macs] : s.macs_by_op) {
+    fmt::print("  {:<14} {:>18} MACs ({:.2f}%)\n", op, grouped(macs),
+               s.macs ? 100.0 * macs / s.macs : 0.0);
+  }
+  if (!per_node) return;
+  fmt::print("{:<48} {:<20} {:>16} {:>12} {:>12} {:>12}\n", "node", "op", "MACs", "params",
+             "in bytes", "out bytes");
+  for (const auto& n : s.nodes) {
+    fmt::print("{:<48} {:<20} {:>16} {:>12} {:>12} {:>12}\n", n.name, n.op_type, grouped(n.macs),
+               grouped(n.params), grouped(n.input_bytes), grouped(n.output_bytes));
+  }
+}
+
+void list_models() {
+  for (const auto& m : zoo::zoo_models()) fmt::print("{:<14} {}\n", m.name, m.description);
+}
+
+bool is_zoo_name(const std::string& name) {
+  for (const auto& m : zoo::zoo_models())
+    if (m.name == name) return true;
+  return false;
+}
+
+void run(const ZooCliOptions& o) {
+  if (o.name.empty()) {
+    if (o.info || !o.output.empty()) fail("zoo: name a model (or an ONNX file with --info)");
+    list_models();
+    return;
+  }
+  if (!is_zoo_name(o.name)) {
+    // Any ONNX file: --info only.
+    if (o.info && std::filesystem::exists(o.name)) {
+      if (!o.output.empty()) fail("zoo: -o writes zoo models only, not '{}'", o.name);
+      auto g = Core().read_model(o.name);
+      print_stats(o.name, compute_model_stats(*g, o.batch_given ? o.batch : 0),
+                  o.batch_given ? o.batch : 0, o.per_node);
+      return;
+    }
+    zoo::build_model(o.name, {});  // throws, naming the available models
+  }
+  if (o.output.empty() && !o.info) fail("zoo: give -o FILE.onnx to write '{}', or --info", o.name);
+  const onnx::ModelProto model = zoo::build_model(o.name, {.batch = o.batch, .seed = o.seed});
+  if (!o.output.empty()) {
+    zoo::save_model(model, o.output);
+    fmt::print("wrote {} (batch {}, seed {}) to {}\n", o.name, o.batch, o.seed, o.output);
+  }
+  if (o.info) {
+    auto g = zoo::import_model(model);
+    print_stats(o.name, compute_model_stats(*g, 0), o.batch, o.per_node);
+  }
+}
+
+void setup(CLI::App& root) {
+  auto o = std::make_shared<ZooCliOptions>();
+  auto* cmd = root.add_subcommand(
+      "zoo", "Write a zoo model (resnet50, ssd300, mobilenet_v2) as ONNX, or print its size");
+  cmd->add_option("name", o->name, "zoo model name (or, with --info, any ONNX file)");
+  cmd->add_option("-o,--output", o->output, "ONNX file to write");
+  auto* batch = cmd->add_option("--batch", o->batch, "fixed batch dimension (default 1)")
+                    ->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", o->seed, "seed of the pseudo-random weights (default 0)");
+  cmd->add_flag("--info", o->info, "print parameter and MAC counts");
+  cmd->add_flag("--per-node", o->per_node, "with --info: MACs, parameters and bytes per node");
+  cmd->callback([o, batch] {
+    o->batch_given = batch->count() > 0;
+    run(*o);
+  });
+}
+
+}  // namespace
+INFERLAB_REGISTER_COMMAND(setup);
+}  // namespace inferlab::cli
