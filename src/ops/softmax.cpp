@@ -8,9 +8,11 @@
 namespace inferlab {
 namespace {
 
-void infer(const Node&, const std::vector<const Value*>& in, const std::vector<Value*>& out) {
+void infer(const Node& n, const std::vector<const Value*>& in, const std::vector<Value*>& out) {
   ops::require_inputs(in, 1, 1);
   ops::require_float(in[0]);
+  normalize_axis(n.attrs.get_int("axis", n.opset < 13 ? 1 : -1),
+                 std::max<std::size_t>(in[0]->shape.size(), 1), "axis");
   ops::set_output(out[0], DType::f32, in[0]->shape);
 }
 
