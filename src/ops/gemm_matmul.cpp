@@ -16,8 +16,10 @@ void infer_gemm(const Node& n, const std::vector<const Value*>& in,
   const std::int64_t M = ta ? a[1] : a[0], K = ta ? a[0] : a[1];
   const std::int64_t K2 = tb ? b[1] : b[0], N = tb ? b[0] : b[1];
   if (K != K2) fail("inner dimensions differ: A {} B {}", shape_str(a), shape_str(b));
-  if (auto* c = ops::opt(in, 2); c && broadcast_shapes(c->shape, {M, N}, "C") != Shape{M, N}) {
-    fail("C shape {} does not broadcast to {}x{}", shape_str(c->shape), M, N);
+  if (auto* c = ops::opt(in, 2)) {
+    ops::require_float(c, "C");
+    if (broadcast_shapes(c->shape, {M, N}, "C") != Shape{M, N})
+      fail("C shape {} does not broadcast to {}x{}", shape_str(c->shape), M, N);
   }
   ops::set_output(out[0], DType::f32, {M, N});
 }

@@ -1,5 +1,5 @@
-// MaxPool, AveragePool (count_include_pad, ceil_mode, dilations), GlobalAveragePool,
-// GlobalMaxPool.
+// MaxPool (with its optional Indices output), AveragePool (count_include_pad, ceil_mode,
+// dilations), GlobalAveragePool, GlobalMaxPool.
 #include <limits>
 
 #include "ops/spatial.h"
@@ -12,8 +12,9 @@ void infer_pool(const Node& n, const std::vector<const Value*>& in,
   ops::require_inputs(in, 1, 1);
   const Shape& x = in[0]->shape;
   if (x.size() < 3) fail("input must be N x C x spatial, got {}", shape_str(x));
-  // storage_order only changes how Indices are numbered, so it matters only with that output.
-  if (out.size() > 1 && out[1]) unsupported("the Indices output is not supported");
+  if (out.size() > 1 && n.op_type != "MaxPool") fail("has a single output");
+  const std::int64_t order = n.attrs.get_int("storage_order", 0);
+  if (order != 0 && order != 1) fail("storage_order must be 0 or 1, got {}", order);
   if (n.op_type == "MaxPool") {
     // MaxPool also takes 8-bit integers (opset 12); the comparison is the same for any type.
     ops::dispatch_numeric(in[0]->dtype, []<typename T>() { return 0; });
@@ -25,11 +26,15 @@ void infer_pool(const Node& n, const std::vector<const Value*>& in,
   Shape r{x[0], x[1]};
   r.insert(r.end(), w.out.begin(), w.out.end());
   ops::set_output(out[0], in[0]->dtype, r);
+  if (out.size() > 1) ops::set_output(out[1], DType::i64, r);  // MaxPool's optional Indices
 }
 
 // One pooling window per output position, visited element by element: plain, not fast.
+// `indices` (MaxPool's optional output, may be null) receives the flat index of each maximum
+// over the whole input, without padding; storage_order 1 numbers the spatial dims column-major.
 template <typename T>
-void pool_loop(const Node& n, const ops::Window& w, const Shape& xs, const T* x, T* y) {
+void pool_loop(const Node& n, const ops::Window& w, const Shape& xs, const T* x, T* y,
+               std::int64_t* indices) {
   const bool is_max = n.op_type == "MaxPool";
   const bool include_pad = n.attrs.get_int("count_include_pad", 0) != 0;
   const auto in_sp = ops::spatial(xs);
@@ -37,6 +42,12 @@ void pool_loop(const Node& n, const ops::Window& w, const Shape& xs, const T* x,
   const std::int64_t in_size = shape_numel(Shape(in_sp.begin(), in_sp.end()));
   const std::int64_t out_size = shape_numel(Shape(w.out.begin(), w.out.end()));
   const std::size_t r = in_sp.size();
+  std::vector<std::int64_t> index_st(r, 1);  // strides of the numbering used for Indices
+  if (n.attrs.get_int("storage_order", 0) == 1) {
+    for (std::size_t d = 1; d < r; ++d) index_st[d] = index_st[d - 1] * in_sp[d - 1];
+  } else {
+    index_st = in_st;
+  }
   for (std::int64_t nc = 0; nc < xs[0] * xs[1]; ++nc) {
     const T* xp = x + nc * in_size;
     ops::for_each_position(w.out, [&](std::int64_t o, const std::vector<std::int64_t>& op) {
@@ -44,9 +55,9 @@ void pool_loop(const Node& n, const ops::Window& w, const Shape& xs, const T* x,
       T best = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
                                                     : std::numeric_limits<T>::lowest();
       double sum = 0;
-      std::int64_t count = 0, padded_count = 0;
+      std::int64_t count = 0, padded_count = 0, best_index = -1;
       ops::for_each_position(w.kernel, [&](std::int64_t, const std::vector<std::int64_t>& kp) {
-        std::int64_t off = 0;
+        std::int64_t off = 0, index = 0;
         bool inside = true, in_padded = true;
         for (std::size_t d = 0; d < r; ++d) {
           const std::int64_t i = op[d] * w.strides[d] - w.pad_begin[d] + kp[d] * w.dilations[d];
@@ -54,13 +65,18 @@ void pool_loop(const Node& n, const ops::Window& w, const Shape& xs, const T* x,
           // count_include_pad counts explicit padding, not the ceil_mode overhang.
           if (i < -w.pad_begin[d] || i >= in_sp[d] + w.pad_end[d]) in_padded = false;
           off += i * in_st[d];
+          index += i * index_st[d];
         }
         if (in_padded) ++padded_count;
         if (!inside) return;
-        best = std::max(best, xp[off]);
+        if (best_index < 0 || xp[off] > best) {  // the first maximum wins ties
+          best = xp[off];
+          best_index = nc * in_size + index;
+        }
         sum += static_cast<double>(xp[off]);
         ++count;
       });
+      if (indices) indices[nc * out_size + o] = best_index;
       y[nc * out_size + o] =
           is_max ? best
                  : static_cast<T>(sum / static_cast<double>(std::max<std::int64_t>(
@@ -74,7 +90,9 @@ void run_pool(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>&
   const auto w = ops::make_window(n, ops::spatial(xs), n.attrs.get_ints("kernel_shape"),
                                   n.attrs.get_int("ceil_mode", 0) != 0);
   ops::dispatch_numeric(in[0].dtype(), [&]<typename T>() {
-    pool_loop<T>(n, w, xs, in[0].data<T>(), out[0].data<T>());
+    std::int64_t* indices =
+        out.size() > 1 && !out[1].empty() ? out[1].data<std::int64_t>() : nullptr;
+    pool_loop<T>(n, w, xs, in[0].data<T>(), out[0].data<T>(), indices);
   });
 }
 

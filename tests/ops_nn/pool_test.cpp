@@ -91,14 +91,26 @@ TEST(MaxPool, Uint8) {
   EXPECT_EQ(ints(r.out[0]), (V{200, 4}));
 }
 
-TEST(MaxPool, IndicesOutputIsUnsupported) {
-  EXPECT_THROW(run_op("MaxPool", {{iota({1, 1, 2, 2}, 0)}}, attrs({{"kernel_shape", V{2, 2}}}), 12,
-                      {"y", "indices"}),
-               Unsupported);
-  // storage_order alone only matters for Indices, so it runs.
-  const auto r = run_op("MaxPool", {{iota({1, 1, 2, 2}, 0)}},
-                        attrs({{"kernel_shape", V{2, 2}}, {"storage_order", std::int64_t{1}}}));
-  expect_near(r.out[0], {3});
+TEST(MaxPool, IndicesRowAndColumnMajor) {
+  // Two 2x3 channels, 2x2 windows at columns 0 and 1. Indices count over the whole input
+  // (channel 1 starts at 6), row-major by default, column-major (h fastest) with storage_order 1.
+  const Tensor x = f32({1, 2, 2, 3}, {1, 2, 3, 4, 9, 6, 0, 0, 7, 8, 0, 0});
+  auto r = run_op("MaxPool", {{x}}, attrs({{"kernel_shape", V{2, 2}}}), 12, {"y", "indices"});
+  EXPECT_EQ(r.value(1).dtype, DType::i64);
+  EXPECT_EQ(r.value(1).shape, (Shape{1, 2, 1, 2}));
+  expect_near(r.out[0], {9, 9, 8, 7});
+  EXPECT_EQ(ints(r.out[1]), (V{4, 4, 9, 8}));
+  r = run_op("MaxPool", {{x}},
+             attrs({{"kernel_shape", V{2, 2}}, {"storage_order", std::int64_t{1}}}), 12,
+             {"y", "indices"});
+  expect_near(r.out[0], {9, 9, 8, 7});
+  EXPECT_EQ(ints(r.out[1]), (V{3, 3, 7, 10}));
+  // Padding is never an index; ties keep the first maximum.
+  r = run_op("MaxPool", {{f32({1, 1, 3}, {5, 5, 1})}},
+             attrs({{"kernel_shape", V{2}}, {"pads", V{1, 1}}}), 12, {"y", "indices"});
+  EXPECT_EQ(ints(r.out[1]), (V{0, 0, 1, 2}));
+  EXPECT_THROW(run_op("AveragePool", {{x}}, attrs({{"kernel_shape", V{2, 2}}}), 12, {"y", "i"}),
+               Error);
 }
 
 TEST(MaxPool, RejectsBadNodes) {
