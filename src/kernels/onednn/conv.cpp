@@ -7,6 +7,8 @@
 // Winograd for 3x3 stride-1 undilated ungrouped convs with at least 64 input and output
 // channels (where it measured 1.4-3.2x faster than brgconv on ResNet here, see docs/engine.md)
 // and direct elsewhere.
+#include <cstdlib>
+
 #include "kernels/onednn/onednn.h"
 #include "ops/spatial.h"
 #include "passes/passes.h"
@@ -40,10 +42,18 @@ std::optional<Built> build_conv(const Node& n, const BuildContext& c) {
   using dnnl::memory;
   memory::dims wdims =
       group == 1 ? to_dims(w) : memory::dims{group, w[0] / group, w[1], w[2], w[3]};
-  const md src_any(to_dims(x), memory::data_type::f32, tag::any);
+  // Activations with channels a multiple of 16 are kept in nChw16c, the layout every fp32
+  // AVX-512 convolution (brgconv, Winograd) and pooling accepts: mixing brgconv's own choice
+  // (nhwc) with Winograd layers (nChw16c only) would put a reorder around every Winograd layer.
+  const char* pol = std::getenv("INFERLAB_CONV_LAYOUT");
+  const bool blocked_policy = !pol || std::string(pol) == "blocked";
+  auto act_tag = [&](std::int64_t ch) {
+    return blocked_policy && ch % 16 == 0 ? tag::nChw16c : tag::any;
+  };
+  const md src_any(to_dims(x), memory::data_type::f32, act_tag(x[1]));
   const md w_any(wdims, memory::data_type::f32, tag::any);
   const md b_md({w[0]}, memory::data_type::f32, tag::x);
-  const md dst_any(to_dims(y), memory::data_type::f32, tag::any);
+  const md dst_any(to_dims(y), memory::data_type::f32, act_tag(y[1]));
   const memory::dims strides(win.strides.begin(), win.strides.end());
   memory::dims dil(win.dilations.begin(), win.dilations.end());
   for (auto& d : dil) d -= 1;
