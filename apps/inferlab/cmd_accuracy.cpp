@@ -8,10 +8,11 @@
 #include <cstdio>
 #include <fstream>
 
+#include "backends/backend.h"
 #include "command.h"
 #include "data/agreement.h"
 #include "data/evaluate.h"
-#include "data/native_runner.h"
+#include "data/native_runner.h"  // fit_preprocess_to_input
 #include "inferlab/inferlab.h"
 
 namespace inferlab::cli {
@@ -41,6 +42,54 @@ PreprocessConfig resolve_preprocess(const AccuracyOptions& o, const PortInfo& in
   }
   fit_preprocess_to_input(pre, in);
   return pre;
+}
+
+// Any backend of the harness (native engine or a peer toolkit in its worker process), through
+// its "run these inputs, give the outputs" call.
+struct BackendModel {
+  std::unique_ptr<backends::Backend> backend;
+  PortInfo input;
+  int batch = 1;
+  ModelRunner runner;
+};
+
+std::unique_ptr<BackendModel> open_backend_model(const AccuracyOptions& o) {
+  backends::check_backend_name(o.backend);
+  backends::BackendOptions bo;
+  bo.model = o.model;
+  bo.engine = o.engine;
+  bo.streams = 1;
+  bo.pin = false;  // the decode workers share the cores
+  bo.async = false;
+  // The model's own input (dimensions possibly dynamic), read with inferlab's importer.
+  const auto graph = Core().read_model(o.model);
+  if (graph->inputs.size() != 1)
+    fail("{}: the model has {} runtime inputs, accuracy takes single-input image models", o.model,
+         graph->inputs.size());
+  const Shape& shape = graph->value(graph->inputs[0]).shape;
+  if (shape.empty()) fail("{}: input '{}' has no shape", o.model, graph->inputs[0]);
+  auto m = std::make_unique<BackendModel>();
+  // A model exported with a fixed batch runs at that batch.
+  m->batch = shape[0] > 0 ? static_cast<int>(shape[0]) : o.batch;
+  bo.batch = m->batch;
+  m->backend = backends::open_backend(o.backend, bo);
+  const auto& info = m->backend->info();
+  if (info.inputs.size() != 1) fail("{}: backend reports {} inputs", o.backend, info.inputs.size());
+  m->input = info.inputs[0];
+  for (const auto& p : info.outputs) m->runner.output_names.push_back(p.name);
+  BackendModel* raw = m.get();
+  m->runner.infer = [raw](const Tensor& batch_tensor) {
+    backends::TensorMap in{{raw->input.name, batch_tensor}};
+    backends::TensorMap out = raw->backend->infer(in);
+    std::vector<Tensor> outs;
+    for (const auto& name : raw->runner.output_names) {
+      auto it = out.find(name);
+      if (it == out.end()) fail("backend returned no output '{}'", name);
+      outs.push_back(it->second);
+    }
+    return outs;
+  };
+  return m;
 }
 
 void print_summary(const AccuracyOptions& o, const EvalResult& r, const Dataset& ds) {
@@ -145,17 +194,10 @@ void run_accuracy(const AccuracyOptions& o) {
   }
   if (!o.compare.empty() && eo.task != Task::detection) fail("--compare applies to detection runs");
 
-  PortInfo in;
-  std::unique_ptr<NativeModel> native;
-  ModelRunner runner;
-  if (o.backend == "native") {
-    native = open_native_model(o.model, o.engine, o.batch);
-    in = native->input;
-    eo.batch = native->batch;
-    runner = native->runner;
-  } else {
-    fail("backend '{}' is not available to accuracy (available: native)", o.backend);
-  }
+  auto model = open_backend_model(o);
+  const PortInfo in = model->input;
+  eo.batch = model->batch;
+  const ModelRunner& runner = model->runner;
   eo.pre = resolve_preprocess(o, in);
   eo.limit = o.limit;
   eo.every = o.every;
@@ -183,8 +225,8 @@ void run_accuracy(const AccuracyOptions& o) {
   fmt::print("model:      {}\n", o.model);
   fmt::print("dataset:    {}\n", ds->describe());
   fmt::print("preprocess: {}\n", eo.pre.describe());
-  fmt::print("backend:    {}{}, batch {}\n", o.backend,
-             o.backend == "native" ? " (" + o.engine + " engine)" : "", eo.batch);
+  fmt::print("backend:    {} ({}), batch {}\n", o.backend, model->backend->info().version,
+             eo.batch);
   std::fflush(stdout);
   const EvalResult r = evaluate(*ds, runner, eo);
   print_summary(o, r, *ds);
@@ -251,7 +293,9 @@ void setup(CLI::App& root) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--threads", o->threads, "decode/preprocess worker threads")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--backend", o->backend, "inference backend (native)");
+  cmd->add_option("--backend", o->backend,
+                  "inference backend: native, onnxruntime, opencv, pytorch (peers run in worker "
+                  "processes)");
   cmd->add_option("--engine", o->engine, "native engine: optimized or reference")
       ->check(CLI::IsMember({"optimized", "reference"}));
   cmd->add_option("--json", o->json, "write the metrics as JSON");
