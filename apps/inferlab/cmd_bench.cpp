@@ -1,0 +1,197 @@
+// `inferlab bench MODEL`: measure a model under a LoadGen-style scenario through any backend,
+// with repetitions, confidence intervals, a fingerprint, JSON/CSV output and the results store.
+// `inferlab bench --overhead-check` measures what the harness adds per request.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "bench/fingerprint.h"
+#include "bench/progress.h"
+#include "bench/report.h"
+#include "bench/results_db.h"
+#include "bench_options.h"
+#include "command.h"
+#include "overhead_check.h"
+
+namespace inferlab::cli {
+namespace {
+
+struct BenchCmd {
+  BenchArgs args;
+  bool overhead_check = false;
+};
+
+int model_batch(const BenchArgs& a, const std::vector<PortInfo>& in) {
+  if (a.batch > 0) return static_cast<int>(a.batch);
+  if (!in.empty() && !in[0].shape.empty() && in[0].shape[0] > 0)
+    return static_cast<int>(in[0].shape[0]);
+  return 1;
+}
+
+nlohmann::json layers_json(const std::vector<LayerProfile>& layers) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& l : layers) {
+    j.push_back({{"name", l.name},
+                 {"op_type", l.op_type},
+                 {"fused_from", l.fused_from},
+                 {"implementation", l.implementation},
+                 {"layout", l.layout},
+                 {"time_ms", l.time_ms},
+                 {"count", l.count},
+                 {"avg_ms", l.count ? l.time_ms / static_cast<double>(l.count) : 0.0}});
+  }
+  return j;
+}
+
+void print_layers(const nlohmann::json& layers) {
+  double total = 0;
+  for (const auto& l : layers) total += l["avg_ms"].get<double>();
+  fmt::print("\nper-layer counters (average per inference):\n");
+  fmt::print("  {:<32} {:<18} {:<26} {:<10} {:>9} {:>6}  {}\n", "node", "op", "implementation",
+             "layout", "ms", "%", "fused from");
+  for (const auto& l : layers) {
+    const double ms = l["avg_ms"];
+    fmt::print("  {:<32} {:<18} {:<26} {:<10} {:>9.3f} {:>5.1f}%  {}\n",
+               l["name"].get<std::string>(), l["op_type"].get<std::string>(),
+               l["implementation"].get<std::string>(), l["layout"].get<std::string>(), ms,
+               total > 0 ? 100 * ms / total : 0.0,
+               fmt::join(l["fused_from"].get<std::vector<std::string>>(), ","));
+  }
+}
+
+void print_summary(const nlohmann::json& j, const bench::ScenarioResult& r) {
+  const auto& l = j["latency_ms"];
+  fmt::print("\nbackend    {} ({})\n", j["backend"].get<std::string>(),
+             j["backend_version"].get<std::string>());
+  fmt::print("settings   {}\n", j["settings"].dump());
+  fmt::print("scenario   {}, batch {}, {} repetition(s)\n", j["scenario"].get<std::string>(),
+             j["batch"].get<int>(), r.config.repetitions);
+  fmt::print("compile    {:.1f} ms, first inference {:.2f} ms, warm-up mean {:.2f} ms\n",
+             j["compile_ms"].get<double>(), r.first_inference_ms, r.warmup.mean);
+  fmt::print("throughput {:.2f} samples/s (median; 95% CI {:.2f} .. {:.2f}, CV {:.1f}%)\n",
+             r.throughput.median, r.throughput.ci95_low, r.throughput.ci95_high,
+             100 * r.throughput.cv);
+  fmt::print(
+      "latency ms min {:.3f}  mean {:.3f}  p50 {:.3f}  p90 {:.3f}  p99 {:.3f}  max {:.3f}"
+      "  ({} queries)\n",
+      l["min"].get<double>(), l["mean"].get<double>(), l["p50"].get<double>(),
+      l["p90"].get<double>(), l["p99"].get<double>(), l["max"].get<double>(),
+      l["count"].get<std::int64_t>());
+  switch (r.config.scenario) {
+    case bench::Scenario::single_stream:
+      fmt::print("result     SingleStream p90 latency {:.3f} ms\n", r.latency.p90);
+      break;
+    case bench::Scenario::multi_stream:
+      fmt::print("result     MultiStream p99 latency {:.3f} ms per query of {} samples\n",
+                 r.latency.p99, r.config.samples_per_query);
+      break;
+    case bench::Scenario::offline:
+      fmt::print("result     Offline {:.2f} samples/s\n", r.throughput.median);
+      break;
+    case bench::Scenario::server:
+      if (r.config.find_peak) fmt::print("peak rate  {:.2f} queries/s\n", r.peak_rate_qps);
+      fmt::print("result     Server at {:.2f} queries/s: p99 {:.3f} ms, bound {} -> {}\n",
+                 r.repetitions.front().rate_qps, r.latency.p99,
+                 r.config.latency_bound_ms > 0 ? fmt::format("{} ms", r.config.latency_bound_ms)
+                                               : std::string("none"),
+                 r.bound_met ? "MET" : "NOT MET");
+      break;
+  }
+  fmt::print("peak RSS   {:.1f} MiB\n", j["peak_rss_mb"].get<double>());
+  if (r.spread_warning())
+    fmt::print(
+        "warning: throughput varies by {:.1f}% across repetitions (over 5%): the machine "
+        "may be busy; use longer runs or more repetitions\n",
+        100 * r.throughput.cv);
+}
+
+void run_bench(BenchCmd& c) {
+  BenchArgs& a = c.args;
+  if (c.overhead_check) {
+    run_overhead_check(a.iterations > 0 ? a.iterations : 20000, a.backend.engine);
+    return;
+  }
+  if (a.model.empty()) fail("give a MODEL (or --overhead-check)");
+  resolve_bench_args(a);
+  std::unique_ptr<bench::ResultsDb> db;
+  if (!a.no_db) db = std::make_unique<bench::ResultsDb>(a.db);
+
+  const std::string command = bench::current_command_line();
+  bench::RunMeta meta;
+  meta.fingerprint = bench::collect_fingerprint(command);
+  auto backend = backends::open_backend(a.backend_name, a.backend);
+  const auto& info = backend->info();
+  meta.backend = info.name;
+  meta.backend_version = info.version;
+  meta.model = a.model;
+  meta.precision = a.backend.precision;
+  meta.settings = info.settings;
+  meta.compile_ms = info.compile_ms;
+  meta.batch = model_batch(a, info.inputs);
+  meta.streams = info.settings.value("streams", 1);
+  meta.threads = info.settings.value("threads_per_stream", info.settings.value("threads", 1));
+  meta.nireq = info.in_flight;
+  meta.run_id = fmt::format("{}-{}", bench::iso_time_now(), getpid());
+
+  bench::ScenarioConfig& s = a.scenario;
+  s.batch = meta.batch;
+  s.in_flight = info.in_flight;
+  s.sample_count = a.samples > 0 ? a.samples : std::max(1, info.in_flight);
+  backend->set_samples(make_samples(info.inputs, a, s.sample_count));
+  fmt::print("{} on {} ({}), {} x batch {}, {} in flight, scenario {}\n", a.model, info.name,
+             info.version, s.sample_count, meta.batch, info.in_flight,
+             bench::scenario_name(s.scenario));
+
+  int rep_no = 0;
+  auto measure = [&](const bench::LoadPlan& plan) {
+    bench::Progress p(fmt::format("  measuring {}", ++rep_no), plan.min_duration_s, !a.no_progress);
+    return backend->measure(plan, p.fn());
+  };
+  auto on_done = [&](const bench::RepetitionResult& r) {
+    if (r.kind == "peak_trial")
+      fmt::print("  trial {:2} rate {:8.2f} q/s: p99 {:.3f} ms -> {}\n", r.index, r.rate_qps,
+                 r.latency.p99, r.bound_met ? "met" : "missed");
+    else
+      fmt::print(
+          "  repetition {}: {:.2f} samples/s, p50 {:.3f} ms, p90 {:.3f} ms, p99 {:.3f} ms "
+          "({} queries, {:.2f} s)\n",
+          r.index, r.throughput_fps, r.latency.p50, r.latency.p90, r.latency.p99, r.latency.count,
+          r.record.measured.wall_s);
+    if (db) db->append(bench::repetition_row(r, s, meta));
+  };
+  const bench::ScenarioResult res = bench::run_scenario(s, measure, on_done);
+  meta.peak_rss_mb = backend->peak_rss_mb();
+  if (a.perf_counters) meta.layers = layers_json(backend->layer_profile());
+  const nlohmann::json j = bench::result_json(res, meta);
+  if (db) db->append(j);
+  print_summary(j, res);
+  if (!meta.layers.is_null()) print_layers(meta.layers);
+  if (!a.json.empty()) {
+    std::ofstream f(a.json);
+    f << j.dump(2) << "\n";
+    if (!f) fail("cannot write --json file {}", a.json);
+  }
+  if (!a.csv.empty()) {
+    std::ofstream f(a.csv);
+    f << bench::to_csv({bench::flat_summary(j)});
+    if (!f) fail("cannot write --csv file {}", a.csv);
+  }
+  if (db) fmt::print("recorded in {}\n", a.db);
+}
+
+void setup(CLI::App& root) {
+  auto c = std::make_shared<BenchCmd>();
+  auto* cmd = root.add_subcommand("bench", "Benchmark a model (scenarios, repetitions, backends)");
+  cmd->add_option("model", c->args.model, "ONNX model file");
+  add_bench_options(cmd, c->args);
+  cmd->add_option("--json", c->args.json, "write the result as JSON");
+  cmd->add_option("--csv", c->args.csv, "write the result as CSV");
+  cmd->add_flag("--overhead-check", c->overhead_check,
+                "measure the harness's per-request overhead on a one-Add model");
+  cmd->callback([c] { run_bench(*c); });
+}
+
+}  // namespace
+INFERLAB_REGISTER_COMMAND(setup);
+}  // namespace inferlab::cli

@@ -1,0 +1,76 @@
+#pragma once
+// One interface over inferlab's own engine ("native") and the peer toolkits (ONNX Runtime,
+// OpenCV DNN, PyTorch). The benchmark harness measures through it; other tools (accuracy,
+// compare) run inferences through infer().
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "bench/loadgen.h"
+#include "inferlab/inferlab.h"
+
+namespace inferlab::backends {
+
+// Settings common to all backends; each maps them to its own knobs and reports what it used.
+struct BackendOptions {
+  std::string model;
+  std::int64_t batch = 0;               // >0: dimension 0 of every input
+  std::map<std::string, Shape> shapes;  // per-input shape overrides
+  std::string engine = "optimized";     // native only
+  PerformanceHint hint = PerformanceHint::latency;
+  int streams = 0;  // 0: from the hint
+  int threads = 0;  // per stream; 0: cores / streams
+  int nireq = 0;    // requests in flight; 0: from the streams
+  bool pin = true;
+  bool async = true;  // false: one request, synchronous infer() calls
+  std::string precision = "f32";
+  bool perf_counters = false;
+  int opt_level = 99;      // ORT graph optimisation level: 0, 1, 2, 99
+  double timeout_s = 600;  // peers: longest wait for one reply of the worker
+};
+
+using TensorMap = std::map<std::string, Tensor>;
+
+struct BackendInfo {
+  std::string name;
+  std::string version;
+  nlohmann::json settings;  // effective settings (threads, streams, requests, ...)
+  double compile_ms = 0;
+  int in_flight = 1;  // requests the backend runs concurrently
+  std::vector<PortInfo> inputs, outputs;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const BackendInfo& info() const = 0;
+  // The sample library: each sample gives every input. Must precede measure().
+  virtual void set_samples(const std::vector<TensorMap>& samples) = 0;
+  // Runs a load plan over the samples; latencies are taken where the inference runs.
+  virtual bench::RunRecord measure(const bench::LoadPlan& plan,
+                                   const bench::ProgressFn& progress = {}) = 0;
+  // Runs one inference on `inputs` (every model input, compiled shapes) and returns every
+  // output by name. This is the call other tools (accuracy, agreement) use.
+  virtual TensorMap infer(const TensorMap& inputs) = 0;
+  // Per-layer counters accumulated since load (native with perf_counters only).
+  virtual std::vector<LayerProfile> layer_profile() { return {}; }
+  // Peak resident memory of the process that runs the inferences, in MiB.
+  virtual double peak_rss_mb() = 0;
+};
+
+// "native", "onnxruntime", "opencv", "pytorch".
+const std::vector<std::string>& backend_names();
+void check_backend_name(const std::string& name);  // throws Error listing the known names
+// Opens (loads and compiles) a model. Throws Error when the backend is unavailable or fails.
+std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOptions& options);
+
+// The model's input ports with `options`' batch/shape overrides applied, as every backend sees
+// them (read with inferlab's ONNX importer).
+std::vector<PortInfo> model_inputs(const BackendOptions& options);
+
+// This process's peak resident set size in MiB (getrusage).
+double self_peak_rss_mb();
+
+}  // namespace inferlab::backends

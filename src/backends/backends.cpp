@@ -1,0 +1,62 @@
+#include <sys/resource.h>
+
+#include <algorithm>
+
+#include "backends/backend_impl.h"
+#include "passes/shape_inference.h"
+
+namespace inferlab::backends {
+
+const std::vector<std::string>& backend_names() {
+  static const std::vector<std::string> names{"native", "onnxruntime", "opencv", "pytorch"};
+  return names;
+}
+
+void check_backend_name(const std::string& name) {
+  const auto& n = backend_names();
+  if (std::find(n.begin(), n.end(), name) == n.end())
+    fail("unknown backend '{}' (known: native, onnxruntime, opencv, pytorch)", name);
+}
+
+std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOptions& o) {
+  check_backend_name(name);
+  if (name == "native") return open_native_backend(o);
+  return open_peer_backend(name, o);
+}
+
+std::vector<PortInfo> model_inputs(const BackendOptions& o) {
+  Core core;
+  auto g = core.read_model(o.model);
+  specialize_input_shapes(*g, o.shapes, o.batch);
+  std::vector<PortInfo> ports;
+  for (const auto& n : g->inputs) ports.push_back({n, g->value(n).dtype, g->value(n).shape});
+  return ports;
+}
+
+double self_peak_rss_mb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+std::vector<std::vector<Tensor>> ordered_samples(const std::vector<TensorMap>& samples,
+                                                 const std::vector<PortInfo>& ports) {
+  std::vector<std::vector<Tensor>> out;
+  for (std::size_t s = 0; s < samples.size(); ++s) {
+    std::vector<Tensor> row;
+    for (const auto& p : ports) {
+      auto it = samples[s].find(p.name);
+      if (it == samples[s].end()) fail("sample {} gives no input '{}'", s, p.name);
+      if (it->second.shape() != p.shape || it->second.dtype() != p.dtype) {
+        fail("sample {}: input '{}' is {} {}, the model expects {} {}", s, p.name,
+             dtype_name(it->second.dtype()), shape_str(it->second.shape()), dtype_name(p.dtype),
+             shape_str(p.shape));
+      }
+      row.push_back(it->second);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace inferlab::backends

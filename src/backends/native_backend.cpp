@@ -1,0 +1,173 @@
+// The native backend: inferlab's own engine through the public API. Asynchronous mode keeps
+// `nireq` infer requests over the compiled model's streams; synchronous mode uses one request.
+#include <mutex>
+#include <vector>
+
+#include "backends/backend_impl.h"
+
+namespace inferlab::backends {
+namespace {
+
+class NativeSut : public bench::SystemUnderTest {
+ public:
+  NativeSut(std::vector<InferRequest>& reqs, const std::vector<std::vector<Tensor>>& samples,
+            const std::vector<PortInfo>& ports)
+      : reqs_(reqs), samples_(samples), ports_(ports) {
+    for (std::size_t i = 0; i < reqs_.size(); ++i) {
+      free_.push_back(i);
+      reqs_[i].set_callback([this, i] { done(i); });
+    }
+    tags_.resize(reqs_.size());
+  }
+  ~NativeSut() override {
+    for (auto& r : reqs_) r.set_callback({});
+  }
+  int max_in_flight() const override { return static_cast<int>(reqs_.size()); }
+
+  void issue(std::uint64_t tag, std::int64_t sample) override {
+    std::size_t r;
+    {
+      std::lock_guard lock(mu_);
+      if (free_.empty()) {  // all requests busy: queue, started when one completes
+        pending_.push_back({tag, sample});
+        return;
+      }
+      r = free_.back();
+      free_.pop_back();
+    }
+    start(r, tag, sample);
+  }
+
+ private:
+  void start(std::size_t r, std::uint64_t tag, std::int64_t sample) {
+    const auto& in = samples_[static_cast<std::size_t>(sample)];
+    for (std::size_t i = 0; i < ports_.size(); ++i) reqs_[r].set_tensor(ports_[i].name, in[i]);
+    tags_[r] = tag;
+    reqs_[r].start();
+  }
+
+  void done(std::size_t r) {
+    const std::uint64_t tag = tags_[r];
+    std::string error;
+    try {
+      reqs_[r].wait();  // returns at once; rethrows the inference's error
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    std::pair<std::uint64_t, std::int64_t> next{0, -1};
+    {
+      std::lock_guard lock(mu_);
+      if (!pending_.empty()) {
+        next = pending_.front();
+        pending_.erase(pending_.begin());
+      } else {
+        free_.push_back(r);
+      }
+    }
+    sink_->complete(tag, error.empty() ? nullptr : error.c_str());
+    if (next.second >= 0) start(r, next.first, next.second);
+  }
+
+  std::vector<InferRequest>& reqs_;
+  const std::vector<std::vector<Tensor>>& samples_;
+  const std::vector<PortInfo>& ports_;
+  std::mutex mu_;
+  std::vector<std::size_t> free_;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> pending_;
+  std::vector<std::uint64_t> tags_;
+};
+
+class NativeBackend : public Backend {
+ public:
+  explicit NativeBackend(const BackendOptions& o) {
+    CompileOptions co;
+    co.batch = o.batch;
+    co.shapes = o.shapes;
+    co.engine = o.engine;
+    co.hint = o.hint;
+    co.streams = o.streams;
+    co.threads_per_stream = o.threads;
+    co.pin = o.pin;
+    co.precision = o.precision;
+    co.perf_counters = o.perf_counters;
+    Core core;
+    cm_ = core.compile_model(o.model, co);
+    int nireq = o.nireq > 0 ? o.nireq : cm_.streams();
+    if (!o.async) nireq = 1;
+    for (int i = 0; i < nireq; ++i) reqs_.push_back(cm_.create_infer_request());
+    info_.name = "native";
+    info_.version = std::string("inferlab ") + INFERLAB_VERSION_STRING + " (" + o.engine + ")";
+    info_.compile_ms = cm_.compile_ms();
+    info_.in_flight = nireq;
+    info_.inputs = cm_.inputs();
+    info_.outputs = cm_.outputs();
+    info_.settings = {{"engine", o.engine},
+                      {"streams", cm_.streams()},
+                      {"threads_per_stream", cm_.threads_per_stream()},
+                      {"nireq", nireq},
+                      {"api", o.async ? "async" : "sync"},
+                      {"pin", cm_.options().pin},
+                      {"hint", o.hint == PerformanceHint::latency ? "latency" : "throughput"},
+                      {"precision", o.precision}};
+  }
+
+  const BackendInfo& info() const override { return info_; }
+
+  void set_samples(const std::vector<TensorMap>& samples) override {
+    samples_ = ordered_samples(samples, info_.inputs);
+  }
+
+  bench::RunRecord measure(const bench::LoadPlan& plan,
+                           const bench::ProgressFn& progress) override {
+    if (samples_.empty()) fail("native backend: no samples set");
+    NativeSut sut(reqs_, samples_, info_.inputs);
+    return bench::execute_plan(sut, plan, progress);
+  }
+
+  TensorMap infer(const TensorMap& inputs) override {
+    InferRequest& r = reqs_.front();
+    for (const auto& p : info_.inputs) {
+      auto it = inputs.find(p.name);
+      if (it == inputs.end()) fail("native backend: input '{}' not given", p.name);
+      r.set_tensor(p.name, it->second);
+    }
+    r.infer();
+    TensorMap out;
+    for (const auto& p : info_.outputs) out[p.name] = r.get_tensor(p.name).clone();
+    return out;
+  }
+
+  std::vector<LayerProfile> layer_profile() override {
+    // Sum the counters of every request, per node.
+    std::vector<LayerProfile> total;
+    std::map<std::string, std::size_t> index;
+    for (const auto& r : reqs_) {
+      for (const auto& l : r.profile()) {
+        auto [it, added] = index.emplace(l.name, total.size());
+        if (added) {
+          total.push_back(l);
+        } else {
+          total[it->second].time_ms += l.time_ms;
+          total[it->second].count += l.count;
+        }
+      }
+    }
+    return total;
+  }
+
+  double peak_rss_mb() override { return self_peak_rss_mb(); }
+
+ private:
+  CompiledModel cm_;
+  std::vector<InferRequest> reqs_;
+  std::vector<std::vector<Tensor>> samples_;
+  BackendInfo info_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> open_native_backend(const BackendOptions& o) {
+  return std::make_unique<NativeBackend>(o);
+}
+
+}  // namespace inferlab::backends

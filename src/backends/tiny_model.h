@@ -1,0 +1,12 @@
+#pragma once
+// Tiny ONNX models written with the protobuf API: for the harness overhead check and tests.
+#include <string>
+
+#include "ir/shape.h"
+
+namespace inferlab::backends {
+
+// y = a + b, float tensors of `shape` (inputs "a", "b", output "y"), opset 13.
+void write_add_model(const std::string& path, const Shape& shape);
+
+}  // namespace inferlab::backends

@@ -1,0 +1,65 @@
+#include "bench/stats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace inferlab::bench {
+
+double percentile_nearest_rank(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double n = static_cast<double>(values.size());
+  // Rank k = ceil(p/100 * n), 1-based, clamped to [1, n].
+  auto k = static_cast<std::size_t>(std::ceil(p / 100.0 * n - 1e-9));
+  k = std::clamp<std::size_t>(k, 1, values.size());
+  return values[k - 1];
+}
+
+LatencySummary summarize_latencies(const std::vector<double>& v) {
+  LatencySummary s;
+  s.count = static_cast<std::int64_t>(v.size());
+  if (v.empty()) return s;
+  std::vector<double> sorted = v;
+  std::sort(sorted.begin(), sorted.end());
+  s.min = sorted.front();
+  s.max = sorted.back();
+  s.mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
+  s.p50 = percentile_nearest_rank(sorted, 50);
+  s.p90 = percentile_nearest_rank(sorted, 90);
+  s.p99 = percentile_nearest_rank(sorted, 99);
+  return s;
+}
+
+double student_t95(int dof) {
+  static const double table[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                                 2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                                 2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                                 2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+  if (dof <= 0) return 0;
+  if (dof <= 30) return table[dof];
+  return 1.96 + 2.4 / dof;  // close to the t quantile beyond the table
+}
+
+Spread compute_spread(const std::vector<double>& v) {
+  Spread s;
+  s.n = static_cast<int>(v.size());
+  if (v.empty()) return s;
+  std::vector<double> sorted = v;
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
+  s.median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  s.mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(n);
+  if (n > 1) {
+    double ss = 0;
+    for (double x : sorted) ss += (x - s.mean) * (x - s.mean);
+    s.stddev = std::sqrt(ss / static_cast<double>(n - 1));
+  }
+  s.cv = s.mean != 0 ? s.stddev / s.mean : 0;
+  const double half = student_t95(static_cast<int>(n) - 1) * s.stddev / std::sqrt(double(n));
+  s.ci95_low = s.mean - half;
+  s.ci95_high = s.mean + half;
+  return s;
+}
+
+}  // namespace inferlab::bench

@@ -1,0 +1,40 @@
+#pragma once
+// The one place where benchmark statistics are computed (definitions: docs/metrics.md).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace inferlab::bench {
+
+// Per-request latency summary in milliseconds. Percentiles use the nearest-rank method
+// (the smallest value with at least p% of the samples at or below it), as MLPerf LoadGen does.
+struct LatencySummary {
+  std::int64_t count = 0;
+  double min = 0, mean = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+double percentile_nearest_rank(std::vector<double> values, double p);
+LatencySummary summarize_latencies(const std::vector<double>& latencies_ms);
+
+// What one repetition measured: completed samples over the wall time from the first issue to
+// the last completion of the same measured (post-warm-up) requests.
+struct Repetition {
+  std::vector<double> latencies_ms;  // one per measured query
+  std::int64_t samples = 0;          // samples completed by those queries
+  double wall_s = 0;
+  double throughput() const { return wall_s > 0 ? static_cast<double>(samples) / wall_s : 0; }
+};
+
+// Spread of a per-repetition figure: median, 95% confidence interval of the mean (Student t),
+// coefficient of variation (sample stddev / mean).
+struct Spread {
+  int n = 0;
+  double median = 0, mean = 0, stddev = 0, cv = 0, ci95_low = 0, ci95_high = 0;
+};
+Spread compute_spread(const std::vector<double>& values);
+// Two-sided 95% Student t quantile for `dof` degrees of freedom.
+double student_t95(int dof);
+
+inline constexpr double kSpreadWarnCv = 0.05;
+
+}  // namespace inferlab::bench
