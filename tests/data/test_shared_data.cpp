@@ -1,7 +1,7 @@
 // Accuracy on the real models and data of ../shared/data (skipped with a message where it is
 // absent, or where the engine does not run a model yet). Subsets keep the default run short; set
 // INFERLAB_ACCEPTANCE=1 for the full acceptance figures (10,000 MNIST / CIFAR-10 images).
-// INFERLAB_ACCURACY_ENGINE picks the engine (default: reference).
+// INFERLAB_ACCURACY_ENGINE picks the engine (default: optimized).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -19,7 +19,7 @@ const std::string kShared = INFERLAB_SHARED_DATA;
 
 std::string engine() {
   const char* e = std::getenv("INFERLAB_ACCURACY_ENGINE");
-  return e && *e ? e : "reference";
+  return e && *e ? e : "optimized";
 }
 bool full_run() {
   const char* e = std::getenv("INFERLAB_ACCEPTANCE");
