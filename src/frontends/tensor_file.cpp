@@ -58,7 +58,9 @@ Tensor read_npy(const std::string& path, const std::string& bytes) {
   static const std::map<std::string, DType> kTypes = {
       {"<f4", DType::f32}, {"<f2", DType::f16}, {"|i1", DType::i8},     {"|u1", DType::u8},
       {"<i4", DType::i32}, {"<i8", DType::i64}, {"|b1", DType::boolean}};
-  auto it = kTypes.find(descr);
+  // float64 arrays (numpy's default) are read as f32, as ONNX DOUBLE tensors are.
+  const bool is_double = descr == "<f8";
+  auto it = kTypes.find(is_double ? "<f4" : descr);
   if (it == kTypes.end()) unsupported("{}: .npy element type '{}' is not supported", path, descr);
   std::string sh = field("shape");
   sh = sh.substr(sh.find('(') + 1);
@@ -75,14 +77,22 @@ Tensor read_npy(const std::string& path, const std::string& bytes) {
     }
   }
   const std::int64_t n = shape_numel(shape, path);
-  const std::size_t want = static_cast<std::size_t>(n) * dtype_size(it->second);
+  const std::size_t want = static_cast<std::size_t>(n) * (is_double ? 8 : dtype_size(it->second));
   const std::size_t data_start = start + header_len;
   if (bytes.size() - data_start != want) {
     fail("{}: .npy data has {} bytes, shape {} needs {}", path, bytes.size() - data_start,
          shape_str(shape), want);
   }
   Tensor t(it->second, shape);
-  if (want) std::memcpy(t.raw(), bytes.data() + data_start, want);
+  if (is_double) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      double v;
+      std::memcpy(&v, bytes.data() + data_start + i * 8, 8);
+      t.data<float>()[i] = static_cast<float>(v);
+    }
+  } else if (want) {
+    std::memcpy(t.raw(), bytes.data() + data_start, want);
+  }
   return t;
 }
 

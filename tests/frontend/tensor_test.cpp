@@ -211,6 +211,24 @@ TEST(TensorFile, ReadsNumpyWrittenHeader) {
   EXPECT_NE(error_of([&] { read_tensor_file(d / "b.npy"); }).find(d / "b.npy"), std::string::npos);
 }
 
+TEST(TensorFile, NpyFloat64BecomesF32) {
+  TmpDir d("tf");
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }";
+  header += std::string(128 - 10 - header.size() - 1, ' ') + "\n";
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
+  bytes += static_cast<char>(header.size());
+  bytes += '\0';
+  bytes += header + raw<double>({0.5, -2.0, 1e20});
+  write_bytes(d / "a.npy", bytes);
+  Tensor t = read_tensor_file(d / "a.npy");
+  EXPECT_EQ(t.dtype(), DType::f32);
+  EXPECT_EQ(t.shape(), Shape{3});
+  EXPECT_FLOAT_EQ(t.data<float>()[1], -2.f);
+  EXPECT_FLOAT_EQ(t.data<float>()[2], 1e20f);
+  write_bytes(d / "b.npy", bytes.substr(0, bytes.size() - 8));  // one double short
+  EXPECT_NE(error_of([&] { read_tensor_file(d / "b.npy"); }).find(d / "b.npy"), std::string::npos);
+}
+
 TEST(TensorFile, NotATensorProto) {
   TmpDir d("tf");
   // A model file is a valid protobuf, but not a TensorProto.
