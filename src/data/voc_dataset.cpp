@@ -94,10 +94,11 @@ class Voc : public Dataset {
       const bool outside = ob.x1 < 0 || ob.y1 < 0 || (width > 0 && ob.x2 > width - 1) ||
                            (height > 0 && ob.y2 > height - 1);
       if (ob.x2 < ob.x1 || ob.y2 < ob.y1 || outside)
-        throw DataError(
-            "bad annotation",
-            fmt::format("{}: malformed box ({}, {}, {}, {}) for '{}' in a {}x{} image", name,
-                        ob.x1 + 1, ob.y1 + 1, ob.x2 + 1, ob.y2 + 1, cls, width, height));
+        throw DataError("bad annotation",
+                        fmt::format("{}: malformed box ({}, {}, {}, {}) for '{}'{}", name,
+                                    ob.x1 + 1, ob.y1 + 1, ob.x2 + 1, ob.y2 + 1, cls,
+                                    width > 0 ? fmt::format(" in a {}x{} image", width, height)
+                                              : std::string()));
       objects.push_back(ob);
     }
     return objects;
