@@ -22,7 +22,17 @@ Geometry geometry(const Node& n, const Shape& x, const Shape& w) {
       pads.size() != 2 * r || out_pad.size() != r) {
     fail("attributes do not match {} spatial dimensions", r);
   }
+  for (std::size_t i = 0; i < r; ++i) {
+    if (g.kernel[i] < 1 || g.strides[i] < 1 || g.dilations[i] < 1)
+      fail("kernel, strides and dilations must be positive");
+    if (pads[i] < 0 || pads[i + r] < 0 || out_pad[i] < 0)
+      fail("negative pads or output_padding are not supported");
+  }
   const std::string auto_pad = n.attrs.get_string("auto_pad", "NOTSET");
+  if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" &&
+      auto_pad != "SAME_LOWER") {
+    fail("unknown auto_pad '{}'", auto_pad);
+  }
   g.pad_begin.resize(r);
   g.out.resize(r);
   const bool has_output_shape = n.attrs.has("output_shape");

@@ -39,6 +39,8 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
   for (std::size_t i = 0; i < s.size(); ++i) {
     r[i] += pads[i] + pads[i + s.size()];
     if (r[i] < 0) fail("pads make dimension {} negative", i);
+    if (mode != "constant" && s[i] == 0 && r[i] > 0)
+      fail("{} padding of empty dimension {} has no values to repeat", mode, i);
     if (mode == "reflect" && (pads[i] >= s[i] || pads[i + s.size()] >= s[i]) &&
         (pads[i] > 0 || pads[i + s.size()] > 0)) {
       fail("reflect padding {} is not smaller than dimension {} ({})",

@@ -29,6 +29,8 @@ Plan plan(const Node& n, const Shape& s, const std::vector<const Value*>& in) {
   if (!sizes.empty()) {
     if (sizes.size() != s.size()) fail("sizes has {} entries for rank {}", sizes.size(), s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
+      // Nothing to interpolate from (and the index clamping below needs one element).
+      if (s[i] == 0 && sizes[i] != 0) fail("cannot resize empty dimension {} to {}", i, sizes[i]);
       p.out.push_back(sizes[i]);
       p.scales.push_back(s[i] ? static_cast<float>(sizes[i]) / static_cast<float>(s[i]) : 1.f);
     }

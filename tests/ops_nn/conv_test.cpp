@@ -213,4 +213,10 @@ TEST(ConvTranspose, RejectsBadNodes) {
   EXPECT_THROW(
       run_op("ConvTranspose", {{x}, cst(ones({2, 1, 2, 2}))}, attrs({{"output_shape", V{4}}})),
       Error);
+  EXPECT_THROW(
+      run_op("ConvTranspose", {{x}, cst(ones({2, 1, 2, 2}))}, attrs({{"strides", V{0, 1}}})),
+      Error);
+  EXPECT_THROW(run_op("ConvTranspose", {{x}, cst(ones({2, 1, 2, 2}))},
+                      attrs({{"auto_pad", std::string("SAME")}})),
+               Error);
 }

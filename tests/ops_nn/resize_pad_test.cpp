@@ -98,6 +98,10 @@ TEST(Resize, UnsupportedCases) {
   EXPECT_THROW(resize_row({1, 2}, 1, aa), Unsupported);
   // Scales fed at run time cannot be planned at compile time.
   EXPECT_THROW(run_op("Resize", {{x}, absent(), {f32({4}, {1, 1, 1, 2})}}, {}, 13), Unsupported);
+  // An empty dimension has nothing to sample from.
+  EXPECT_THROW(
+      run_op("Resize", {{f32({1, 0}, {})}, absent(), absent(), cst(i64({2}, {1, 2}))}, {}, 13),
+      Error);
   // Wrong number of scales.
   EXPECT_THROW(run_op("Resize", {{x}, absent(), cst(f32({2}, {1, 2}))}, {}, 13), Error);
 }
@@ -151,4 +155,9 @@ TEST(Pad, UnsupportedAndBadCases) {
       Unsupported);
   EXPECT_THROW(run_op("Pad", {{x}, {i64({2}, {1, 1})}}, {}, 13), Unsupported);  // not constant
   EXPECT_THROW(run_op("Pad", {{x}, cst(i64({1}, {1}))}, {}, 13), Error);
+  EXPECT_THROW(run_op("Pad", {{f32({0}, {})}, cst(i64({2}, {1, 1}))},
+                      attrs({{"mode", std::string("edge")}}), 13),
+               Error);
+  // Constant padding of an empty dimension is fine.
+  expect_near(run_op("Pad", {{f32({0}, {})}, cst(i64({2}, {1, 1}))}, {}, 13).out[0], {0, 0});
 }
