@@ -25,8 +25,10 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
   if (group < 1 || x[1] % group || w[0] % group || x[1] / group != w[1]) {
     fail("input channels {} / group {} do not match weight {}", x[1], group, shape_str(w));
   }
-  if (ops::opt(in, 2) && in[2]->shape != Shape{w[0]})
-    fail("bias shape {} is not [{}]", shape_str(in[2]->shape), w[0]);
+  if (auto* b = ops::opt(in, 2)) {
+    ops::require_float(b, "bias");
+    if (b->shape != Shape{w[0]}) fail("bias shape {} is not [{}]", shape_str(b->shape), w[0]);
+  }
   const Window win = window_of(n, x, w);
   Shape r{x[0], w[0]};
   r.insert(r.end(), win.out.begin(), win.out.end());

@@ -71,8 +71,11 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
     fail("input {} and weight {} do not fit (group {})", shape_str(x), shape_str(w), group);
   }
   ops::require_float(in[1], "weight");
-  if (auto* b = ops::opt(in, 2); b && b->shape != Shape{w[1] * group})
-    fail("bias shape {} is not [{}]", shape_str(b->shape), w[1] * group);
+  if (auto* b = ops::opt(in, 2)) {
+    ops::require_float(b, "bias");
+    if (b->shape != Shape{w[1] * group})
+      fail("bias shape {} is not [{}]", shape_str(b->shape), w[1] * group);
+  }
   if (n.attrs.get_ints("kernel_shape", ops::spatial(w)) != ops::spatial(w))
     fail("kernel_shape does not match the weight shape {}", shape_str(w));
   const Geometry g = geometry(n, x, w);
