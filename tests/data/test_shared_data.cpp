@@ -82,6 +82,27 @@ TEST(DataSharedSlow, Cifar10Resnet20Top1) {
   }
 }
 
+TEST(DataSharedSlow, MnistConvIntegerTop1) {
+  REQUIRE_SHARED("mnist/mnist-8-convinteger.onnx");
+  OPEN_OR_SKIP(m, kShared + "/mnist/mnist-8-convinteger.onnx", 1);
+  const std::size_t limit = full_run() ? 0 : 2000;
+  const auto r = classify("mnist-8-convinteger", kShared + "/mnist", "mnist", limit, *m);
+  if (limit == 0)
+    EXPECT_NEAR(r.topk.top1_rate(), 0.8813, 0.0005);  // ONNX Runtime's figure
+  else
+    EXPECT_GE(r.topk.top1_rate(), 0.8);
+}
+
+TEST(DataSharedSlow, ImagenetShufflenetInt8) {
+  REQUIRE_SHARED("imagenet/shufflenet-v2-12-int8/shufflenet-v2-12-int8.onnx");
+  OPEN_OR_SKIP(m, kShared + "/imagenet/shufflenet-v2-12-int8/shufflenet-v2-12-int8.onnx", 1);
+  const auto r = classify("shufflenet-int8", kShared + "/imagenet", "imagenet", 0, *m);
+  EXPECT_EQ(r.used, 200u);
+  // ONNX Runtime: 85.5% / 98.0%; within 3 images (integer rounding may differ).
+  EXPECT_NEAR(r.topk.top1_rate(), 0.855, 0.015);
+  EXPECT_NEAR(r.topk.top5_rate(), 0.98, 0.015);
+}
+
 TEST(DataSharedSlow, UltrafaceDecodingAgreesWithTheGraphs) {
   REQUIRE_SHARED("ultraface/version-RFB-320_without_postprocessing.onnx");
   OPEN_OR_SKIP(raw, kShared + "/ultraface/version-RFB-320_without_postprocessing.onnx", 1);
