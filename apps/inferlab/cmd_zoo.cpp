@@ -44,6 +44,17 @@ void print_stats(const std::string& what, const ModelStats& s, std::int64_t batc
   }
 }
 
+// The batch to fix when counting a file: --batch if given, else 1 where an input's first
+// dimension is dynamic, else none (0: the model's own shapes).
+std::int64_t batch_to_fix(const Graph& g, const ZooCliOptions& o) {
+  if (o.batch_given) return o.batch;
+  for (const auto& in : g.inputs) {
+    const Value& v = g.value(in);
+    if (!v.shape.empty() && v.shape[0] < 0) return 1;
+  }
+  return 0;
+}
+
 void list_models() {
   for (const auto& m : zoo::zoo_models()) fmt::print("{:<14} {}\n", m.name, m.description);
 }
@@ -65,8 +76,11 @@ void run(const ZooCliOptions& o) {
     if (o.info && std::filesystem::exists(o.name)) {
       if (!o.output.empty()) fail("zoo: -o writes zoo models only, not '{}'", o.name);
       auto g = Core().read_model(o.name);
-      print_stats(o.name, compute_model_stats(*g, o.batch_given ? o.batch : 0),
-                  o.batch_given ? o.batch : 0, o.per_node);
+      std::int64_t batch = batch_to_fix(*g, o);
+      const ModelStats stats = compute_model_stats(*g, batch);
+      if (batch == 0 && !g->inputs.empty() && !g->value(g->inputs[0]).shape.empty())
+        batch = g->value(g->inputs[0]).shape[0];
+      print_stats(o.name, stats, batch, o.per_node);
       return;
     }
     zoo::build_model(o.name, {});  // throws, naming the available models

@@ -16,10 +16,35 @@ std::int64_t bytes_of(const Value& v) {
          static_cast<std::int64_t>(dtype_size(v.dtype));
 }
 
+// The MAC-carrying ops: which inputs hold the data (A) and the weights (B). Quantized forms
+// count like their float counterparts.
+enum class MacKind { none, conv, conv_transpose, gemm, matmul };
+struct MacOp {
+  MacKind kind = MacKind::none;
+  std::size_t a = 0, b = 1;
+};
+
+MacOp mac_op(const std::string& op) {
+  if (op == "Conv" || op == "ConvInteger") return {MacKind::conv, 0, 1};
+  if (op == "QLinearConv") return {MacKind::conv, 0, 3};
+  if (op == "ConvTranspose") return {MacKind::conv_transpose, 0, 1};
+  if (op == "Gemm") return {MacKind::gemm, 0, 1};
+  if (op == "MatMul" || op == "MatMulInteger") return {MacKind::matmul, 0, 1};
+  if (op == "QLinearMatMul") return {MacKind::matmul, 0, 3};
+  return {};
+}
+
 // Whether constant input `i` of `n` is a learned parameter under the torchvision convention.
+// Quantized layers count their integer weights and int32 bias (input 8 of QLinearConv), not
+// their scales and zero points.
 bool is_param_input(const Node& n, std::size_t i, const Value& v) {
-  if (!v.constant || !is_float(v.dtype)) return false;
+  if (!v.constant) return false;
   const std::string& op = n.op_type;
+  if (op == "QLinearConv") return i == 3 || i == 8;
+  if (op == "ConvInteger") return i == 1;
+  if (op == "QLinearMatMul") return i == 0 || i == 3;
+  if (op == "MatMulInteger") return i == 0 || i == 1;
+  if (!is_float(v.dtype)) return false;
   if (op == "Conv" || op == "ConvTranspose" || op == "Gemm" || op == "MatMul") return true;
   if (op == "BatchNormalization" || op == "InstanceNormalization" || op == "LayerNormalization")
     return i == 1 || i == 2;  // scale and bias; never the running statistics
@@ -44,22 +69,24 @@ std::int64_t product(const Shape& s, std::size_t from) {
 }
 
 std::int64_t node_macs(const Graph& g, const Node& n) {
-  const std::string& op = n.op_type;
-  if (op != "Conv" && op != "ConvTranspose" && op != "Gemm" && op != "MatMul") return 0;
-  const Shape& a = known_value(g, n, n.input(0)).shape;
-  const Shape& b = known_value(g, n, n.input(1)).shape;
+  const MacOp m = mac_op(n.op_type);
+  if (m.kind == MacKind::none) return 0;
+  const Shape& a = known_value(g, n, n.input(m.a)).shape;
+  const Shape& b = known_value(g, n, n.input(m.b)).shape;
   const Shape& y = known_value(g, n, n.outputs.at(0)).shape;
-  // Conv: every output element takes (Cin/group)*kh*kw MACs, which is W's per-filter size.
-  if (op == "Conv") return shape_numel(y) * product(b, 1);
-  // ConvTranspose: every input element scatters into (Cout/group)*kh*kw outputs.
-  if (op == "ConvTranspose") return shape_numel(a) * product(b, 1);
-  std::int64_t k = 0;
-  if (op == "Gemm") {
-    k = n.attrs.get_int("transA", 0) ? a.at(0) : a.at(1);
-  } else {
-    k = a.empty() ? 1 : a.back();
+  switch (m.kind) {
+    case MacKind::conv:  // every output element takes (Cin/group)*kh*kw: W's per-filter size
+      return shape_numel(y) * product(b, 1);
+    case MacKind::conv_transpose:  // every input element scatters into (Cout/group)*kh*kw
+      return shape_numel(a) * product(b, 1);
+    case MacKind::gemm:
+      return shape_numel(y) * (n.attrs.get_int("transA", 0) ? a.at(0) : a.at(1));
+    case MacKind::matmul:
+      return shape_numel(y) * (a.empty() ? 1 : a.back());
+    case MacKind::none:
+      break;
   }
-  return shape_numel(y) * k;
+  return 0;
 }
 
 }  // namespace

@@ -14,8 +14,10 @@ namespace inferlab {
 struct NodeStats {
   std::string name;
   std::string op_type;
-  std::int64_t macs = 0;    // multiply-accumulates of Conv, ConvTranspose, Gemm, MatMul; else 0
-  std::int64_t params = 0;  // learned parameters first counted at this node (see below)
+  // Multiply-accumulates of Conv, ConvTranspose, Gemm, MatMul (and their quantized forms);
+  // 0 for every other op.
+  std::int64_t macs = 0;
+  std::int64_t params = 0;        // learned parameters first counted at this node (see below)
   std::int64_t weight_bytes = 0;  // bytes of the node's constant inputs (each counted per use)
   std::int64_t input_bytes = 0;   // bytes of the node's non-constant inputs
   std::int64_t output_bytes = 0;  // bytes of the node's outputs
@@ -41,6 +43,8 @@ struct ModelStats {
 // BatchNormalization and InstanceNormalization scale and bias (not running mean/variance),
 // and non-scalar constant operands of Mul and Add (learned per-channel scales and biases, such
 // as SSD's L2Norm scale). Shape constants, clip bounds and other scalars are not parameters.
+// QLinearConv/ConvInteger and QLinearMatMul/MatMulInteger count MACs like Conv and MatMul and
+// their integer weights (and QLinearConv's int32 bias) as parameters.
 ModelStats compute_model_stats(const Graph& g);
 
 // Copies `model`, fixes its input shapes (`batch` > 0 sets dimension 0 of every input, as

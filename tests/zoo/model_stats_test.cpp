@@ -128,5 +128,46 @@ TEST(ModelStats, UnknownShapesAreAnError) {
   EXPECT_THROW(compute_model_stats(g, 0), Error);  // a dynamic batch nobody fixed
 }
 
+// Quantized layers count like their float forms: integer weights (and the int32 bias) are
+// parameters, scales and zero points are not. Shapes are set by hand (no shape inference).
+TEST(ModelStats, QuantizedLayers) {
+  Graph g;
+  auto known = [&](const std::string& name, const Shape& s, DType t, bool constant) {
+    Value& v = g.add_value(name);
+    v.dtype = t;
+    v.shape = s;
+    v.known = true;
+    if (constant) v.constant = Tensor(t, s);
+  };
+  known("x", {1, 8, 4, 4}, DType::u8, false);
+  g.inputs = {"x"};
+  for (const char* s : {"xs", "ws", "ys"}) known(s, {}, DType::f32, true);
+  for (const char* z : {"xz", "wz", "yz"}) known(z, {}, DType::u8, true);
+  known("w", {16, 8, 1, 1}, DType::i8, true);
+  known("bias", {16}, DType::i32, true);
+  known("y", {1, 16, 4, 4}, DType::u8, false);
+  Node c;
+  c.name = "qconv";
+  c.op_type = "QLinearConv";
+  c.inputs = {"x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "bias"};
+  c.outputs = {"y"};
+  g.nodes.push_back(c);
+  known("m", {4, 3}, DType::i8, true);  // [1,16,4,4] x [4,3]
+  known("z", {1, 16, 4, 3}, DType::u8, false);
+  Node mm;
+  mm.name = "qmm";
+  mm.op_type = "QLinearMatMul";
+  mm.inputs = {"y", "ys", "yz", "m", "ws", "wz", "ys", "yz"};
+  mm.outputs = {"z"};
+  g.nodes.push_back(mm);
+  g.outputs = {"z"};
+  const ModelStats s = compute_model_stats(g);
+  EXPECT_EQ(s.nodes[0].macs, 16 * 4 * 4 * 8);
+  EXPECT_EQ(s.nodes[0].params, 16 * 8 + 16);
+  EXPECT_EQ(s.nodes[1].macs, 16 * 4 * 3 * 4);
+  EXPECT_EQ(s.nodes[1].params, 4 * 3);
+  EXPECT_EQ(s.param_bytes, 128 + 16 * 4 + 12);
+}
+
 }  // namespace
 }  // namespace inferlab
