@@ -10,7 +10,7 @@ namespace inferlab::opt {
 std::size_t plan_arena(std::vector<Slot>& slots) {
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < slots.size(); ++i)
-    if (slots[i].kind == Slot::Kind::arena) order.push_back(i);
+    if (slots[i].kind == Slot::Kind::arena && slots[i].alias_of < 0) order.push_back(i);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return slots[a].bytes > slots[b].bytes; });
   auto align = [](std::size_t v) { return (v + 63) / 64 * 64; };
@@ -33,6 +33,8 @@ std::size_t plan_arena(std::vector<Slot>& slots) {
     total = std::max(total, align(off + s.bytes));
     placed.push_back(i);
   }
+  for (Slot& s : slots)
+    if (s.alias_of >= 0) s.offset = slots[s.alias_of].offset;
   return total;
 }
 

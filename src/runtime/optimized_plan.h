@@ -23,6 +23,9 @@ struct Slot {
   const Tensor* constant = nullptr;
   int def = -1, last = -1;  // step indices (inclusive)
   std::size_t offset = 0;   // in the arena
+  // >= 0: this slot is another descriptor of slot `alias_of`'s bytes (a reshaped or
+  // transposed view of plain data); it has no storage of its own.
+  int alias_of = -1;
   bool has_md() const { return desc.data.ndims > 0; }
 };
 

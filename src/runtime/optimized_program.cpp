@@ -61,7 +61,11 @@ class OptimizedProgram final : public Program {
   int slot_for(const std::string& value);  // the value's first (produced) slot
   int get_as(const std::string& value, const md& want, int entry);
   int get_plain(const std::string& value, int entry);
-  void use(int slot) { slots_[slot].last = static_cast<int>(steps_.size()); }
+  void use(int slot) {
+    slots_[slot].last = static_cast<int>(steps_.size());
+    if (slots_[slot].alias_of >= 0) use(slots_[slot].alias_of);
+  }
+  int new_alias(int base, const md& desc);
   void add_reference(const Node& n, int entry);
 
   CompileOptions options_;
@@ -109,12 +113,34 @@ int OptimizedProgram::slot_for(const std::string& value) {
   return s;
 }
 
+int OptimizedProgram::new_alias(int base, const md& desc) {
+  Slot s = slots_[base];
+  s.desc = desc;
+  s.alias_of = base;
+  s.def = static_cast<int>(steps_.size());
+  slots_.push_back(std::move(s));
+  return static_cast<int>(slots_.size()) - 1;
+}
+
 int OptimizedProgram::get_as(const std::string& value, const md& want, int entry) {
   const int first = slot_for(value);
   for (int s : variants_[value]) {
     if (slots_[s].desc == want) {
       use(s);
       return s;
+    }
+  }
+  // Plain data wanted with other dimensions of the same bytes (e.g. a [C, 1, 1] operand as
+  // [1, C, 1, 1]): a view, no copy.
+  const Slot& f = slots_[first];
+  if (f.has_md() && onednn::is_plain(f.desc, f.shape) && want.data.ndims > 0 &&
+      want.get_size() == f.bytes) {
+    const auto dims = want.dims();
+    if (want == onednn::plain_md(Shape(dims.begin(), dims.end()))) {
+      const int a = new_alias(first, want);
+      variants_[value].push_back(a);
+      use(a);
+      return a;
     }
   }
   // A reorder step into the wanted layout, shared by later consumers of the same layout.
@@ -221,8 +247,8 @@ void OptimizedProgram::compile() {
       const std::string& r = n.inputs[built->sum_input];
       const int src = get_as(r, built->dst, entry);
       const bool only_here = std::count(n.inputs.begin(), n.inputs.end(), r) == 1;
-      if (slots_[src].kind == Slot::Kind::arena && uses[r] == 0 && only_here &&
-          !g.is_graph_output(r)) {
+      if (slots_[src].kind == Slot::Kind::arena && slots_[src].alias_of < 0 && uses[r] == 0 &&
+          only_here && !g.is_graph_output(r)) {
         dst = src;
       } else {
         dst = new_slot(out, built->dst);
@@ -236,13 +262,15 @@ void OptimizedProgram::compile() {
         steps_.push_back(std::move(cp));
       }
     } else {
-      dst = new_slot(out, built->dst);
+      dst = new_slot(out, built->dst_value.data.ndims ? built->dst_value : built->dst);
     }
     variants_[out].push_back(dst);
-    st.args.emplace_back(DNNL_ARG_DST, dst);
+    const int written = built->dst_value.data.ndims ? new_alias(dst, built->dst) : dst;
+    st.args.emplace_back(DNNL_ARG_DST, written);
+    use(written);
     use(dst);
     lp.implementation = built->impl;
-    lp.layout = onednn::layout_name(built->dst);
+    lp.layout = onednn::layout_name(built->dst_value.data.ndims ? built->dst_value : built->dst);
     scratch_bytes_ = std::max(scratch_bytes_, built->scratchpad.get_size());
     steps_.push_back(std::move(st));
     entries_.push_back(std::move(lp));
@@ -264,7 +292,8 @@ std::unique_ptr<ProgramState> OptimizedProgram::create_state() const {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     const Slot& s = slots_[i];
     if (!s.has_md()) continue;
-    void* h = s.kind == Slot::Kind::arena      ? st->arena.get() + s.offset
+    const Slot& base = s.alias_of >= 0 ? slots_[s.alias_of] : s;
+    void* h = s.kind == Slot::Kind::arena      ? st->arena.get() + base.offset
               : s.kind == Slot::Kind::constant ? const_cast<void*>(s.constant->raw())
                                                : nullptr;
     st->mem[i] = dnnl::memory(s.desc, eng, h);

@@ -1,5 +1,8 @@
-// Add/Sub/Mul/Div of two f32 activations of equal shape as oneDNN binary; the second operand is
-// brought into the first one's layout. Broadcasting cases run the reference kernel.
+// Add/Sub/Mul/Div of f32 tensors as oneDNN binary. The first operand must have the output's
+// shape (its layout is kept, blocked or not); the second has the same shape (brought into the
+// first one's layout) or broadcasts to it (plain, with 1s on broadcast dimensions, e.g. a
+// per-channel scale [1, C, 1, 1] or a per-pixel norm [N, 1, H, W]). Other cases (broadcasting
+// the first operand, integer types) run the reference kernel.
 #include "kernels/onednn/onednn.h"
 
 namespace inferlab::onednn {
@@ -11,17 +14,23 @@ std::optional<Built> build_binary(const Node& n, const BuildContext& c) {
   const Value& a = g.value(n.inputs[0]);
   const Value& bv = g.value(n.inputs[1]);
   const Value& y = g.value(n.outputs[0]);
-  if (a.dtype != DType::f32 || bv.dtype != DType::f32 || a.shape != y.shape ||
-      bv.shape != y.shape || y.shape.empty())
+  if (a.dtype != DType::f32 || bv.dtype != DType::f32 || a.shape != y.shape || y.shape.empty() ||
+      bv.shape.size() > y.shape.size())
     return std::nullopt;
   using dnnl::algorithm;
   const algorithm alg = n.op_type == "Add"   ? algorithm::binary_add
                         : n.op_type == "Sub" ? algorithm::binary_sub
                         : n.op_type == "Mul" ? algorithm::binary_mul
                                              : algorithm::binary_div;
+  md src1 = c.in[0];
+  if (bv.shape != y.shape) {
+    Shape b(y.shape.size() - bv.shape.size(), 1);
+    b.insert(b.end(), bv.shape.begin(), bv.shape.end());
+    src1 = plain_md(b);
+  }
   dnnl::binary::primitive_desc pd;
   try {
-    pd = {{alg, c.in[0], c.in[0], c.in[0]}, scratch_attr(), c.eng};
+    pd = {{alg, c.in[0], src1, c.in[0]}, scratch_attr(), c.eng};
   } catch (const dnnl::error&) {
     return std::nullopt;
   }

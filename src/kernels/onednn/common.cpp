@@ -96,6 +96,7 @@ std::optional<Built> build_node(const Node& n, const BuildContext& c) {
   if (t == "Add" || t == "Mul" || t == "Sub" || t == "Div") return build_binary(n, c);
   if (t == "Concat") return build_concat(n, c);
   if (t == "Softmax" || t == "LogSoftmax") return build_softmax(n, c);
+  if (t == "Transpose") return build_transpose(n, c);
   return build_eltwise(n, c);
 }
 

@@ -28,7 +28,10 @@ struct Built {
     md desc;
   };
   std::vector<Input> inputs;
-  md dst;                                           // layout of output 0
+  md dst;  // layout of output 0 as the primitive writes it
+  // When set: the output value is recorded with this descriptor and `dst` is another view of
+  // the same bytes (a Transpose written by a reorder).
+  md dst_value;
   md scratchpad;                                    // user-managed scratchpad
   std::unordered_map<int, dnnl::memory> constants;  // weights / bias, shared read-only
   // For the sum post-op: node input whose value prefills dst (-1 when none).
@@ -51,6 +54,7 @@ std::optional<Built> build_eltwise(const Node& n, const BuildContext& c);
 std::optional<Built> build_binary(const Node& n, const BuildContext& c);
 std::optional<Built> build_concat(const Node& n, const BuildContext& c);
 std::optional<Built> build_softmax(const Node& n, const BuildContext& c);
+std::optional<Built> build_transpose(const Node& n, const BuildContext& c);
 
 // Tries the builder for the node's op type.
 std::optional<Built> build_node(const Node& n, const BuildContext& c);
