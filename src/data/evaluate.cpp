@@ -31,6 +31,8 @@ Prepared prepare(const Dataset& ds, std::size_t i, const PreprocessConfig& pre) 
     p.skip = {ds.name(i), e.reason(), e.what()};
   } catch (const Error& e) {
     p.skip = {ds.name(i), "preprocessing failed", fmt::format("{}: {}", ds.name(i), e.what())};
+  } catch (const std::exception& e) {  // e.g. bad_alloc: this sample only
+    p.skip = {ds.name(i), "load failed", fmt::format("{}: {}", ds.name(i), e.what())};
   }
   return p;
 }

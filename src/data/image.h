@@ -21,6 +21,10 @@ struct Image {
   }
 };
 
+// Largest image decoded, in pixels: PIL's decompression-bomb limit (2 * 89,478,485), so a
+// hostile header cannot make us allocate tens of gigabytes.
+inline constexpr std::int64_t kMaxImagePixels = 178956970;
+
 // Decodes a JPEG or PNG (recognised by its signature, not its extension) to gray (1 channel)
 // or RGB (3 channels) as stored: grayscale stays gray, CMYK/YCCK JPEGs and palette/alpha/16-bit
 // PNGs become RGB the way PIL's convert("RGB") does. EXIF orientation is ignored, as PIL and

@@ -74,6 +74,11 @@ Image decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& nam
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
   jpeg_read_header(&cinfo, TRUE);
+  if (std::int64_t{cinfo.image_width} * cinfo.image_height > kMaxImagePixels) {
+    jpeg_destroy_decompress(&cinfo);
+    fail("{}: {}x{} pixels exceed the decoder's limit of {}", name, cinfo.image_width,
+         cinfo.image_height, kMaxImagePixels);
+  }
   const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   if (cmyk) {
     cinfo.out_color_space = JCS_CMYK;

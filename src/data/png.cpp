@@ -71,6 +71,12 @@ Image decode_png(const std::vector<std::uint8_t>& bytes, const std::string& name
   }
   png_set_read_fn(png, &reader, read_bytes);
   png_read_info(png, info);
+  if (std::int64_t{png_get_image_width(png, info)} * png_get_image_height(png, info) >
+      kMaxImagePixels) {
+    const auto w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+    png_destroy_read_struct(&png, &info, nullptr);
+    fail("{}: {}x{} pixels exceed the decoder's limit of {}", name, w, h, kMaxImagePixels);
+  }
   const int color = png_get_color_type(png, info);
   png_set_expand(png);
   png_set_strip_16(png);

@@ -81,6 +81,31 @@ TEST(DataImage, TruncatedAndCorruptFilesThrow) {
   EXPECT_THROW(read_image("/nonexistent/file.jpg"), Error);
 }
 
+TEST(DataImage, RefusesGiantDimensions) {
+  // A valid 1x1 PNG whose header is patched to claim 20000 x 20000 pixels (IHDR CRC fixed up):
+  // refused before any pixel buffer is allocated.
+  Image big(1, 1, 1);
+  auto png = encode_png(big);
+  // IHDR data starts at byte 16: width, height big-endian; patch and fix the CRC.
+  auto put = [&](std::size_t at, std::uint32_t v) {
+    for (int k = 0; k < 4; ++k) png[at + k] = static_cast<std::uint8_t>(v >> (24 - 8 * k));
+  };
+  put(16, 20000);
+  put(20, 20000);
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (std::size_t i = 12; i < 29; ++i) {
+    crc ^= png[i];
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  put(29, ~crc);
+  try {
+    decode_image(png, "bomb.png");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("decoder's limit"), std::string::npos) << e.what();
+  }
+}
+
 TEST(DataImage, FilesRoundTrip) {
   test::TempDir dir("img");
   const Image img = test::noise(5, 4, 3, 3);
