@@ -66,6 +66,7 @@ class OptimizedProgram final : public Program {
     if (slots_[slot].alias_of >= 0) use(slots_[slot].alias_of);
   }
   int new_alias(int base, const md& desc);
+  void add_reorder(int src, int dst, int entry);
   void add_reference(const Node& n, int entry);
 
   CompileOptions options_;
@@ -113,6 +114,22 @@ int OptimizedProgram::slot_for(const std::string& value) {
   return s;
 }
 
+// A reorder step between two slots. Like every step it uses the request's own scratchpad:
+// primitives are shared by concurrent requests, so library-managed scratch memory could be too.
+void OptimizedProgram::add_reorder(int src, int dst, int entry) {
+  const dnnl::reorder::primitive_desc pd(cpu_engine(), slots_[src].desc, cpu_engine(),
+                                         slots_[dst].desc, onednn::scratch_attr());
+  Step st;
+  st.kind = Step::Kind::reorder;
+  st.prim = dnnl::reorder(pd);
+  st.scratchpad = pd.scratchpad_desc();
+  scratch_bytes_ = std::max(scratch_bytes_, st.scratchpad.get_size());
+  st.args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}};
+  st.entry = entry;
+  use(src);
+  steps_.push_back(std::move(st));
+}
+
 int OptimizedProgram::new_alias(int base, const md& desc) {
   Slot s = slots_[base];
   s.desc = desc;
@@ -145,14 +162,7 @@ int OptimizedProgram::get_as(const std::string& value, const md& want, int entry
   }
   // A reorder step into the wanted layout, shared by later consumers of the same layout.
   const int dst = new_slot(value, want);
-  Step st;
-  st.kind = Step::Kind::reorder;
-  st.prim = dnnl::reorder(
-      dnnl::reorder::primitive_desc(cpu_engine(), slots_[first].desc, cpu_engine(), want));
-  st.args = {{DNNL_ARG_SRC, first}, {DNNL_ARG_DST, dst}};
-  st.entry = entry;
-  use(first);
-  steps_.push_back(std::move(st));
+  add_reorder(first, dst, entry);
   variants_[value].push_back(dst);
   use(dst);
   ++reorders_;
@@ -252,14 +262,7 @@ void OptimizedProgram::compile() {
         dst = src;
       } else {
         dst = new_slot(out, built->dst);
-        Step cp;
-        cp.kind = Step::Kind::reorder;
-        cp.prim = dnnl::reorder(dnnl::reorder::primitive_desc(cpu_engine(), slots_[src].desc,
-                                                              cpu_engine(), built->dst));
-        cp.args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}};
-        cp.entry = entry;
-        use(src);
-        steps_.push_back(std::move(cp));
+        add_reorder(src, dst, entry);
       }
     } else {
       dst = new_slot(out, built->dst_value.data.ndims ? built->dst_value : built->dst);
@@ -301,7 +304,7 @@ std::unique_ptr<ProgramState> OptimizedProgram::create_state() const {
   for (const Step& step : steps_) {
     std::unordered_map<int, dnnl::memory> a = step.constants;
     for (const auto& [arg, slot] : step.args) a[arg] = st->mem[slot];
-    if (step.kind == Step::Kind::primitive && step.scratchpad.get_size() > 0)
+    if (step.scratchpad.get_size() > 0)
       a[DNNL_ARG_SCRATCHPAD] = dnnl::memory(step.scratchpad, eng, st->scratch.get());
     st->args.push_back(std::move(a));
   }
