@@ -21,10 +21,15 @@ struct ZooCliOptions {
   bool batch_given = false;
 };
 
+// 25557032 -> "25,557,032".
 std::string grouped(std::int64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > (s[0] == '-' ? 1 : 0); i -= 3) s.insert(i, ",");
-  return s;
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out = v < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 void print_stats(const std::string& what, const ModelStats& s, std::int64_t batch, bool per_node) {
@@ -83,6 +88,8 @@ void run(const ZooCliOptions& o) {
       print_stats(o.name, stats, batch, o.per_node);
       return;
     }
+    if (o.info && (o.name.find('/') != std::string::npos || o.name.ends_with(".onnx")))
+      fail("{}: no such model file", o.name);
     zoo::build_model(o.name, {});  // throws, naming the available models
   }
   if (o.output.empty() && !o.info) fail("zoo: give -o FILE.onnx to write '{}', or --info", o.name);

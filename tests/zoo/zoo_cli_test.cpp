@@ -61,6 +61,9 @@ TEST_F(ZooCli, Errors) {
   r = run_cli("zoo resnet50");
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_TRUE(contains(r.out, "give -o FILE.onnx")) << r.out;
+  r = run_cli("zoo --info /nonexistent/model.onnx");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "/nonexistent/model.onnx: no such model file")) << r.out;
   r = run_cli("zoo resnet50 --batch 0 --info");
   EXPECT_NE(r.status, 0) << r.out;
 }
