@@ -85,7 +85,14 @@ void run(const RunOptions& o) {
   req.infer();
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (!o.output_dir.empty()) std::filesystem::create_directories(o.output_dir);
+  if (!o.output_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.output_dir, ec);
+    if (ec || !std::filesystem::is_directory(o.output_dir)) {
+      fail("--output-dir {}: cannot create the folder{}", o.output_dir,
+           ec ? " (" + ec.message() + ")" : "");
+    }
+  }
   for (const PortInfo& p : cm.outputs()) {
     const Tensor t = req.get_tensor(p.name);
     fmt::print("output {} {} {}\n", p.name, dtype_name(t.dtype()), shape_str(t.shape()));

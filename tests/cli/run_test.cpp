@@ -213,6 +213,13 @@ TEST(CliRunBadInput, UnknownInputName) {
   expect_rejected(d / "m.onnx --input nope=" + d / "x.pb", {"'nope'", "x"});
 }
 
+TEST(CliRunBadInput, OutputDirIsAFile) {
+  TmpDir d("run");
+  relu_model().save(d / "m.onnx");
+  write_bytes(d / "file", "x");
+  expect_rejected(d / "m.onnx --output-dir " + d / "file", {"--output-dir", d / "file"});
+}
+
 TEST(CliRunBadInput, MalformedOptions) {
   TmpDir d("run");
   relu_model().save(d / "m.onnx");
