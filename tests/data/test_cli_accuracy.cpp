@@ -82,5 +82,34 @@ TEST(DataCliAccuracy, BadSamplesAreReportedAndCounted) {
   EXPECT_EQ(r.status, 2) << r.out;
 }
 
+// The ultraface acceptance check through the CLI: inferlab's own decoding of the raw model, the
+// in-graph decoding, and the peer backends all give the same detections on the 24 photos.
+TEST(DataCliAccuracySlow, UltrafaceAgreesAcrossDecodingAndBackends) {
+  const std::string uf = std::string(INFERLAB_SHARED_DATA) + "/ultraface";
+  if (!fs::exists(uf + "/imgs")) GTEST_SKIP() << "shared test data absent: " << uf;
+  if (!fs::exists(std::string(INFERLAB_BINARY_DIR) + "/inferlab"))
+    GTEST_SKIP() << "inferlab binary not built";
+  test::TempDir dir("uf");
+  const std::string common = " --dataset " + uf + "/imgs --task detection --preset ultraface";
+  const std::string raw = uf + "/version-RFB-320_without_postprocessing.onnx";
+  const std::string ref = dir / "native.json";
+  CliRun r = run(raw + common + " --predictions " + ref);
+  ASSERT_EQ(r.status, 0) << r.out;
+  r = run(uf + "/version-RFB-320.onnx" + common + " --detection ultraface-decoded --compare " +
+          ref);
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("0 unmatched"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("AGREE"), std::string::npos) << r.out;
+  for (const char* backend : {"opencv", "onnxruntime"}) {
+    r = run(raw + common + " --backend " + backend + " --compare " + ref);
+    if (r.status == 2 && r.out.find("unavailable") != std::string::npos) {
+      std::printf("backend %s unavailable here: %s", backend, r.out.c_str());
+      continue;
+    }
+    EXPECT_EQ(r.status, 0) << backend << ": " << r.out;
+    EXPECT_NE(r.out.find("AGREE"), std::string::npos) << backend << ": " << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace inferlab::data
