@@ -80,10 +80,8 @@ LoadPlan make_plan(const ScenarioConfig& c, double rate_qps, std::uint64_t seed)
   return p;
 }
 
-namespace {
-
-RepetitionResult measure_once(const ScenarioConfig& c, const MeasureFn& measure, double rate,
-                              std::uint64_t seed, int index, const char* kind) {
+RepetitionResult measure_repetition(const ScenarioConfig& c, const MeasureFn& measure, double rate,
+                                    std::uint64_t seed, int index, const char* kind) {
   RepetitionResult r;
   r.index = index;
   r.kind = kind;
@@ -97,6 +95,8 @@ RepetitionResult measure_once(const ScenarioConfig& c, const MeasureFn& measure,
   return r;
 }
 
+namespace {
+
 // Highest Poisson rate whose p99 meets the bound: grow from an estimate until it fails, then
 // bisect to 3% of the rate.
 double find_peak(const ScenarioConfig& c, const MeasureFn& measure, const RepetitionFn& on_done,
@@ -106,14 +106,14 @@ double find_peak(const ScenarioConfig& c, const MeasureFn& measure, const Repeti
   if (rate <= 0) {  // estimate from a closed loop that keeps every request busy
     ScenarioConfig est = c;
     est.scenario = Scenario::offline;
-    RepetitionResult r = measure_once(est, measure, 0, c.seed, ++n, "peak_trial");
+    RepetitionResult r = measure_repetition(est, measure, 0, c.seed, ++n, "peak_trial");
     trials.push_back(r);
     if (on_done) on_done(r);
     rate = std::max(0.1, r.throughput_fps / std::max(1, c.batch));
   }
   auto trial = [&](double q) {
     ++n;
-    RepetitionResult r = measure_once(c, measure, q, c.seed + 1000 + n, n, "peak_trial");
+    RepetitionResult r = measure_repetition(c, measure, q, c.seed + 1000 + n, n, "peak_trial");
     trials.push_back(r);
     if (on_done) on_done(r);
     return r.bound_met;
@@ -136,6 +136,24 @@ double find_peak(const ScenarioConfig& c, const MeasureFn& measure, const Repeti
 
 }  // namespace
 
+void aggregate_repetitions(ScenarioResult& res, std::vector<RepetitionResult> reps) {
+  if (reps.empty()) fail("no repetition completed");
+  std::vector<double> fps, all_lat, all_warm;
+  res.bound_met = true;
+  for (auto& r : reps) {
+    fps.push_back(r.throughput_fps);
+    all_lat.insert(all_lat.end(), r.record.measured.latencies_ms.begin(),
+                   r.record.measured.latencies_ms.end());
+    all_warm.insert(all_warm.end(), r.record.warmup_ms.begin(), r.record.warmup_ms.end());
+    res.bound_met = res.bound_met && r.bound_met;
+  }
+  res.repetitions = std::move(reps);
+  res.throughput = compute_spread(fps);
+  res.latency = summarize_latencies(all_lat);
+  res.warmup = summarize_latencies(all_warm);
+  res.first_inference_ms = res.repetitions.front().record.first_inference_ms;
+}
+
 ScenarioResult run_scenario(const ScenarioConfig& c, const MeasureFn& measure,
                             const RepetitionFn& on_done) {
   validate(c);
@@ -148,22 +166,14 @@ ScenarioResult run_scenario(const ScenarioConfig& c, const MeasureFn& measure,
       fail("--find-peak: no rate met the latency bound of {} ms", c.latency_bound_ms);
     rate = res.peak_rate_qps;
   }
-  std::vector<double> fps, all_lat, all_warm;
+  std::vector<RepetitionResult> reps;
   for (int i = 0; i < c.repetitions; ++i) {
-    RepetitionResult r =
-        measure_once(c, measure, rate, c.seed + static_cast<std::uint64_t>(i), i + 1, "repetition");
+    RepetitionResult r = measure_repetition(
+        c, measure, rate, c.seed + static_cast<std::uint64_t>(i), i + 1, "repetition");
     if (on_done) on_done(r);
-    fps.push_back(r.throughput_fps);
-    all_lat.insert(all_lat.end(), r.record.measured.latencies_ms.begin(),
-                   r.record.measured.latencies_ms.end());
-    all_warm.insert(all_warm.end(), r.record.warmup_ms.begin(), r.record.warmup_ms.end());
-    res.bound_met = res.bound_met && r.bound_met;
-    res.repetitions.push_back(std::move(r));
+    reps.push_back(std::move(r));
   }
-  res.throughput = compute_spread(fps);
-  res.latency = summarize_latencies(all_lat);
-  res.warmup = summarize_latencies(all_warm);
-  res.first_inference_ms = res.repetitions.front().record.first_inference_ms;
+  aggregate_repetitions(res, std::move(reps));
   return res;
 }
 

@@ -69,6 +69,13 @@ using RepetitionFn = std::function<void(const RepetitionResult&)>;
 ScenarioResult run_scenario(const ScenarioConfig& c, const MeasureFn& measure,
                             const RepetitionFn& on_done = {});
 
+// One measured repetition (index 1-based, kind "repetition" or "peak_trial").
+RepetitionResult measure_repetition(const ScenarioConfig& c, const MeasureFn& measure,
+                                    double rate_qps, std::uint64_t seed, int index,
+                                    const char* kind);
+// Fills `res`'s statistics from completed repetitions (res.config must be set).
+void aggregate_repetitions(ScenarioResult& res, std::vector<RepetitionResult> reps);
+
 // The plan one repetition of `c` runs at `rate_qps` (server).
 LoadPlan make_plan(const ScenarioConfig& c, double rate_qps, std::uint64_t seed);
 

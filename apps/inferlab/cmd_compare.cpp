@@ -1,0 +1,272 @@
+// `inferlab compare MODEL --backends native,onnxruntime,opencv[,pytorch]`: the same scenario on
+// several backends, repetitions run alternately (backend A, B, C, A, B, C, ...) so that drifts of
+// a busy machine hit every backend alike; one table with throughput, p50/p99, ratio to native,
+// peak memory and numerical agreement of the outputs on the same inputs. A backend that is
+// missing, crashes or times out gets a row with its status; the others complete.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "backends/output_agreement.h"
+#include "bench/fingerprint.h"
+#include "bench/report.h"
+#include "bench/results_db.h"
+#include "bench_options.h"
+#include "command.h"
+
+namespace inferlab::cli {
+namespace {
+
+struct CompareCmd {
+  BenchArgs args;
+  std::string backends = "native,onnxruntime,opencv";
+};
+
+struct Row {
+  std::string name, status = "ok", error;
+  std::unique_ptr<backends::Backend> backend;
+  bench::RunMeta meta;
+  std::vector<bench::RepetitionResult> reps;
+  bench::ScenarioResult result;
+  backends::OutputAgreement agreement;
+  bool agreement_done = false;
+};
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string x; std::getline(ss, x, ',');)
+    if (!x.empty()) out.push_back(x);
+  return out;
+}
+
+std::string status_of(const std::string& what) {
+  if (what.find("timed out") != std::string::npos) return "timeout";
+  if (what.find("unavailable") != std::string::npos || what.find("not found") != std::string::npos)
+    return "missing";
+  if (what.find("worker died") != std::string::npos ||
+      what.find("killed by signal") != std::string::npos ||
+      what.find("exited with status") != std::string::npos)
+    return "crashed";
+  return "error";
+}
+
+void run_compare(CompareCmd& c) {
+  BenchArgs& a = c.args;
+  if (a.model.empty()) fail("give a MODEL");
+  const auto names = split(c.backends);
+  if (names.empty()) fail("--backends is empty");
+  for (const auto& n : names) backends::check_backend_name(n);
+  resolve_bench_args(a);
+  if (a.scenario.find_peak) fail("--find-peak is not available in compare; use bench per backend");
+  std::unique_ptr<bench::ResultsDb> db;
+  if (!a.no_db) db = std::make_unique<bench::ResultsDb>(a.db);
+  const nlohmann::json fingerprint = bench::collect_fingerprint(bench::current_command_line());
+  const std::string run_id = fmt::format("{}-{}", bench::iso_time_now(), getpid());
+
+  std::vector<Row> rows;
+  for (const auto& n : names) {
+    Row r;
+    r.name = n;
+    fmt::print("opening {} ...\n", n);
+    std::fflush(stdout);
+    try {
+      r.backend = backends::open_backend(n, a.backend);
+      const auto& info = r.backend->info();
+      r.meta.backend = n;
+      r.meta.backend_version = info.version;
+      r.meta.model = a.model;
+      r.meta.precision = a.backend.precision;
+      r.meta.settings = info.settings;
+      r.meta.compile_ms = info.compile_ms;
+      r.meta.batch = a.batch > 0 ? static_cast<int>(a.batch)
+                                 : (info.inputs.empty() || info.inputs[0].shape.empty()
+                                        ? 1
+                                        : static_cast<int>(info.inputs[0].shape[0]));
+      r.meta.streams = info.settings.value("streams", 1);
+      r.meta.threads = info.settings.value("threads_per_stream", 1);
+      r.meta.nireq = info.in_flight;
+      r.meta.fingerprint = fingerprint;
+      r.meta.run_id = run_id;
+    } catch (const Error& e) {
+      r.status = status_of(e.what());
+      r.error = e.what();
+      r.backend.reset();
+    }
+    rows.push_back(std::move(r));
+  }
+
+  // The same samples for every backend, from the first one that opened.
+  const Row* first = nullptr;
+  for (const auto& r : rows)
+    if (r.backend) {
+      first = &r;
+      break;
+    }
+  if (!first) fail("no backend could be opened");
+  const auto& ports = first->backend->info().inputs;
+  const std::int64_t count = a.samples > 0 ? a.samples : 4;
+  const auto samples = make_samples(ports, a, count);
+  auto guard = [&](Row& r, const auto& fn) {
+    if (!r.backend) return;
+    try {
+      fn();
+    } catch (const Error& e) {
+      r.status = status_of(e.what());
+      r.error = e.what();
+      r.backend.reset();  // kills its worker
+    }
+  };
+
+  // Numerical agreement on sample 0, against the first backend listed that runs.
+  backends::TensorMap ref;
+  std::string ref_name;
+  for (auto& r : rows) {
+    guard(r, [&] {
+      backends::TensorMap out = r.backend->infer(samples[0]);
+      if (ref.empty()) {  // the first backend that runs is the reference
+        ref = std::move(out);
+        ref_name = r.name;
+        return;
+      }
+      r.agreement = backends::compare_outputs(ref, out);
+      r.agreement_done = true;
+    });
+    guard(r, [&] { r.backend->set_samples(samples); });
+  }
+
+  bench::ScenarioConfig sc = a.scenario;
+  for (int rep = 0; rep < sc.repetitions; ++rep) {
+    for (auto& r : rows) {
+      guard(r, [&] {
+        bench::ScenarioConfig rc = sc;
+        rc.batch = r.meta.batch;
+        rc.in_flight = r.backend->info().in_flight;
+        rc.sample_count = count;
+        auto res = bench::measure_repetition(
+            rc, [&](const bench::LoadPlan& p) { return r.backend->measure(p); }, sc.rate_qps,
+            sc.seed + static_cast<std::uint64_t>(rep), rep + 1, "repetition");
+        fmt::print("  {:<12} repetition {}: {:.2f} samples/s, p50 {:.3f} ms, p99 {:.3f} ms\n",
+                   r.name, rep + 1, res.throughput_fps, res.latency.p50, res.latency.p99);
+        std::fflush(stdout);
+        if (db) db->append(bench::repetition_row(res, rc, r.meta));
+        r.result.config = rc;
+        r.reps.push_back(std::move(res));
+      });
+    }
+  }
+
+  nlohmann::json all = nlohmann::json::array();
+  double native_fps = 0;
+  for (auto& r : rows) {
+    if (r.reps.empty()) continue;
+    bench::aggregate_repetitions(r.result, r.reps);
+    if (r.backend) guard(r, [&] { r.meta.peak_rss_mb = r.backend->peak_rss_mb(); });
+    if (r.name == "native") native_fps = r.result.throughput.median;
+  }
+  fmt::print("\n{} scenario {}, {} repetition(s) each, run alternately\n", a.model,
+             bench::scenario_name(sc.scenario), sc.repetitions);
+  fmt::print("{:<12} {:<9} {:>11} {:>10} {:>10} {:>8} {:>9} {:>11} {:>11} {:>7}  {}\n", "backend",
+             "status", "samples/s", "p50 ms", "p99 ms", "ratio", "peak MB", "max abs", "max rel",
+             "top-1", "version / error");
+  for (auto& r : rows) {
+    nlohmann::json j;
+    if (!r.reps.empty() && r.status == "ok") {
+      j = bench::result_json(r.result, r.meta);
+    } else {
+      j = {{"backend", r.name},
+           {"model", a.model},
+           {"kind", "summary"},
+           {"scenario", bench::scenario_name(sc.scenario)},
+           {"run_id", run_id}};
+    }
+    j["status"] = r.status;
+    if (!r.error.empty()) j["error"] = r.error;
+    if (r.agreement_done)
+      j["agreement"] = {{"comparable", r.agreement.comparable},
+                        {"note", r.agreement.note},
+                        {"max_abs_diff", r.agreement.max_abs},
+                        {"max_rel_diff", r.agreement.max_rel},
+                        {"top1_agreement", r.agreement.top1_agreement()},
+                        {"top1_rows", r.agreement.rows},
+                        {"reference", ref_name}};
+    if (!r.reps.empty() && r.status == "ok") {
+      const double fps = r.result.throughput.median;
+      const std::string agree =
+          !r.agreement_done ? "(ref)"
+          : r.agreement.comparable
+              ? (r.agreement.rows ? fmt::format("{:.0f}%", 100 * r.agreement.top1_agreement())
+                                  : "n/a")
+              : "n/a";
+      fmt::print(
+          "{:<12} {:<9} {:>11.2f} {:>10.3f} {:>10.3f} {:>8} {:>9.1f} {:>11} {:>11} {:>7}  {}\n",
+          r.name, r.status, fps, r.result.latency.p50, r.result.latency.p99,
+          native_fps > 0 ? fmt::format("{:.2f}x", fps / native_fps) : "-", r.meta.peak_rss_mb,
+          r.agreement_done && r.agreement.comparable ? fmt::format("{:.2e}", r.agreement.max_abs)
+                                                     : "-",
+          r.agreement_done && r.agreement.comparable ? fmt::format("{:.2e}", r.agreement.max_rel)
+                                                     : "-",
+          agree, r.meta.backend_version);
+      if (r.agreement_done && !r.agreement.comparable)
+        fmt::print("{:<12}   outputs not compared: {}\n", "", r.agreement.note);
+      if (r.result.spread_warning())
+        fmt::print("{:<12}   warning: throughput CV {:.1f}% over 5%\n", "",
+                   100 * r.result.throughput.cv);
+    } else {
+      fmt::print("{:<12} {:<9} {:>11} {:>10} {:>10} {:>8} {:>9} {:>11} {:>11} {:>7}  {}\n", r.name,
+                 r.status, "-", "-", "-", "-", "-", "-", "-", "-", r.error);
+    }
+    if (db) db->append(j);
+    all.push_back(j);
+  }
+  for (const auto& r : rows)
+    if (!r.reps.empty() && r.status == "ok")
+      fmt::print("settings {:<12} {}\n", r.name, r.meta.settings.dump());
+  if (!a.json.empty()) {
+    std::ofstream f(a.json);
+    f << nlohmann::json{{"model", a.model},
+                        {"run_id", run_id},
+                        {"backends", all},
+                        {"fingerprint", fingerprint}}
+             .dump(2)
+      << "\n";
+    if (!f) fail("cannot write --json file {}", a.json);
+  }
+  if (!a.csv.empty()) {
+    std::vector<nlohmann::json> flat;
+    for (const auto& j : all) {
+      auto f = bench::flat_summary(j);
+      f["status"] = j.value("status", "");
+      if (j.contains("agreement")) {
+        f["max_abs_diff"] = j["agreement"]["max_abs_diff"];
+        f["max_rel_diff"] = j["agreement"]["max_rel_diff"];
+        f["top1_agreement"] = j["agreement"]["top1_agreement"];
+      }
+      if (j.contains("error")) f["error"] = j["error"];
+      flat.push_back(f);
+    }
+    std::ofstream f(a.csv);
+    f << bench::to_csv(flat);
+    if (!f) fail("cannot write --csv file {}", a.csv);
+  }
+  if (db) fmt::print("recorded in {}\n", a.db);
+}
+
+void setup(CLI::App& root) {
+  auto c = std::make_shared<CompareCmd>();
+  auto* cmd = root.add_subcommand(
+      "compare", "Benchmark a model on several backends; check their outputs agree");
+  cmd->add_option("model", c->args.model, "ONNX model file");
+  cmd->add_option("--backends", c->backends,
+                  "comma-separated: native,onnxruntime,opencv,pytorch (default the first three)");
+  add_bench_options(cmd, c->args);
+  cmd->add_option("--json", c->args.json, "write every backend's result as JSON");
+  cmd->add_option("--csv", c->args.csv, "write one CSV row per backend");
+  cmd->callback([c] { run_compare(*c); });
+}
+
+}  // namespace
+INFERLAB_REGISTER_COMMAND(setup);
+}  // namespace inferlab::cli

@@ -1,0 +1,22 @@
+#pragma once
+// Numerical agreement of two backends' outputs on the same inputs (inferlab compare).
+#include <string>
+
+#include "backends/backend.h"
+
+namespace inferlab::backends {
+
+struct OutputAgreement {
+  bool comparable = false;
+  std::string note;       // why not comparable, or how outputs were matched
+  double max_abs = 0;     // max |a - b| over every element of every output
+  double max_rel = 0;     // max |a - b| / max(|ref|, 1e-6)
+  std::int64_t rows = 0;  // classifier rows compared for top-1
+  std::int64_t top1_same = 0;
+  double top1_agreement() const { return rows ? static_cast<double>(top1_same) / rows : 1.0; }
+};
+
+// Matches outputs by name (or the single output of each when names differ) and compares them.
+OutputAgreement compare_outputs(const TensorMap& reference, const TensorMap& other);
+
+}  // namespace inferlab::backends
