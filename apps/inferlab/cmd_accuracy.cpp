@@ -192,7 +192,17 @@ void run_accuracy(const AccuracyOptions& o) {
     if (o.score_threshold >= 0) eo.det.score_threshold = static_cast<float>(o.score_threshold);
     if (o.iou_threshold >= 0) eo.det.iou_threshold = static_cast<float>(o.iou_threshold);
   }
-  if (!o.compare.empty() && eo.task != Task::detection) fail("--compare applies to detection runs");
+  if (eo.task != Task::detection &&
+      (!o.compare.empty() || !o.detection.empty() || o.score_threshold >= 0 ||
+       o.iou_threshold >= 0 || !o.scores_output.empty() || !o.boxes_output.empty()))
+    fail("--compare, --detection, thresholds and output names apply to --task detection");
+
+  nlohmann::json other;  // read first: a bad file should not cost a whole run
+  if (!o.compare.empty()) {
+    other = read_json(o.compare);
+    if (!other.is_object() || !other.contains("predictions"))
+      fail("{}: not a --predictions file (no \"predictions\")", o.compare);
+  }
 
   auto model = open_backend_model(o);
   const PortInfo in = model->input;
@@ -242,8 +252,7 @@ void run_accuracy(const AccuracyOptions& o) {
   if (!o.compare.empty()) {
     AgreementOptions ao;
     ao.score_threshold = eo.det.score_threshold;
-    const auto other = read_json(o.compare);
-    const auto a = compare_detections(r.predictions, other.at("predictions"), ao);
+    const auto a = compare_detections(r.predictions, other["predictions"], ao);
     for (const auto& p : a.problems) fmt::print("  disagreement: {}\n", p);
     fmt::print(
         "agreement with {}: {} images, {} detections matched (worst IoU {:.4f}, worst score "
