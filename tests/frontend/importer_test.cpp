@@ -145,6 +145,23 @@ TEST(Importer, UnnamedNodesGetUniqueNames) {
   EXPECT_TRUE(names.count("Relu_3"));
 }
 
+TEST(Importer, AttributeTypeFromFieldWhenUnset) {
+  TmpDir d("imp");
+  auto b = gemm_model();
+  b.graph().mutable_node(0)->mutable_attribute(0)->clear_type();  // as IR < 3 writers did
+  auto* alpha = b.graph().mutable_node(0)->add_attribute();
+  alpha->set_name("alpha");
+  alpha->set_f(0.5f);
+  b.save(d / "m.onnx");
+  auto g = import_onnx(d / "m.onnx");
+  EXPECT_EQ(g->nodes[0].attrs.get_int("transB"), 1);
+  EXPECT_FLOAT_EQ(g->nodes[0].attrs.get_float("alpha"), 0.5f);
+  // An attribute with neither a type nor a value is malformed.
+  b.graph().mutable_node(0)->add_attribute()->set_name("empty");
+  b.save(d / "m.onnx");
+  expect_import_error(d / "m.onnx", {d / "m.onnx", "node 'fc' attribute 'empty'"});
+}
+
 TEST(Importer, TopologicallySortsNodes) {
   TmpDir d("imp");
   ModelBuilder b;

@@ -26,9 +26,24 @@ struct Importer {
 
   std::string where(const std::string& what) const { return file + ": " + what; }
 
+  // Writers before IR version 3 left `type` unset; the populated field says what it is then.
+  static onnx::AttributeProto::AttributeType attribute_type(const onnx::AttributeProto& a) {
+    using A = onnx::AttributeProto;
+    if (a.type() != A::UNDEFINED) return a.type();
+    if (a.has_f()) return A::FLOAT;
+    if (a.has_i()) return A::INT;
+    if (a.has_s()) return A::STRING;
+    if (a.has_t()) return A::TENSOR;
+    if (a.has_g()) return A::GRAPH;
+    if (a.floats_size()) return A::FLOATS;
+    if (a.ints_size()) return A::INTS;
+    if (a.strings_size()) return A::STRINGS;
+    return A::UNDEFINED;
+  }
+
   Attribute convert_attribute(const onnx::AttributeProto& a, const std::string& node) {
     const std::string what = where(fmt::format("node '{}' attribute '{}'", node, a.name()));
-    switch (a.type()) {
+    switch (attribute_type(a)) {
       case onnx::AttributeProto::FLOAT:
         return a.f();
       case onnx::AttributeProto::INT:
@@ -46,6 +61,8 @@ struct Importer {
       case onnx::AttributeProto::GRAPH:
       case onnx::AttributeProto::GRAPHS:
         unsupported("{}: sub-graph attributes are not supported", what);
+      case onnx::AttributeProto::UNDEFINED:
+        fail("{}: has neither a type nor a value", what);
       default:
         break;
     }
