@@ -26,6 +26,7 @@ struct Slot {
   // >= 0: this slot is another descriptor of slot `alias_of`'s bytes (a reshaped or
   // transposed view of plain data); it has no storage of its own.
   int alias_of = -1;
+  bool viewed = false;  // another value is a view of this buffer: never overwrite it in place
   bool has_md() const { return desc.data.ndims > 0; }
 };
 

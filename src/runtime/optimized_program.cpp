@@ -68,6 +68,7 @@ class OptimizedProgram final : public Program {
   int new_alias(int base, const md& desc);
   void add_reorder(int src, int dst, int entry);
   void add_reference(const Node& n, int entry);
+  bool add_view(const Node& n);
 
   CompileOptions options_;
   std::shared_ptr<const Graph> graph_;
@@ -178,6 +179,25 @@ int OptimizedProgram::get_plain(const std::string& value, int entry) {
   return get_as(value, onednn::plain_md(slots_[first].shape), entry);
 }
 
+// Reshape-like nodes on plain data are views of their input's buffer: no step, no copy.
+bool OptimizedProgram::add_view(const Node& n) {
+  const std::string& t = n.op_type;
+  if (t != "Reshape" && t != "Flatten" && t != "Squeeze" && t != "Unsqueeze") return false;
+  if (!n.has_input(0) || n.outputs.size() != 1 || n.outputs[0].empty()) return false;
+  const Value& x = graph_->value(n.inputs[0]);
+  const Value& y = graph_->value(n.outputs[0]);
+  if (x.dtype != y.dtype || x.constant) return false;
+  const int base = get_plain(n.inputs[0], static_cast<int>(entries_.size()));
+  const int root = slots_[base].alias_of >= 0 ? slots_[base].alias_of : base;
+  const int v = new_alias(root, natural_md(y));
+  slots_[v].value = n.outputs[0];
+  slots_[v].shape = y.shape;
+  slots_[root].viewed = true;
+  variants_[n.outputs[0]].push_back(v);
+  use(v);
+  return true;
+}
+
 void OptimizedProgram::add_reference(const Node& n, int entry) {
   Step st;
   st.kind = Step::Kind::reference;
@@ -231,6 +251,13 @@ void OptimizedProgram::compile() {
       }
       ctx.in.push_back(slots_[slot_for(n.inputs[i])].desc);
     }
+    if (add_view(n)) {
+      for (const auto& i : n.inputs)
+        if (!i.empty()) --uses[i];
+      lp.implementation = "view";
+      entries_.push_back(std::move(lp));
+      continue;
+    }
     std::optional<onednn::Built> built;
     if (n.outputs.size() == 1 && !n.outputs[0].empty()) built = onednn::build_node(n, ctx);
     for (const auto& i : n.inputs)
@@ -257,8 +284,8 @@ void OptimizedProgram::compile() {
       const std::string& r = n.inputs[built->sum_input];
       const int src = get_as(r, built->dst, entry);
       const bool only_here = std::count(n.inputs.begin(), n.inputs.end(), r) == 1;
-      if (slots_[src].kind == Slot::Kind::arena && slots_[src].alias_of < 0 && uses[r] == 0 &&
-          only_here && !g.is_graph_output(r)) {
+      if (slots_[src].kind == Slot::Kind::arena && slots_[src].alias_of < 0 &&
+          !slots_[src].viewed && uses[r] == 0 && only_here && !g.is_graph_output(r)) {
         dst = src;
       } else {
         dst = new_slot(out, built->dst);
@@ -281,6 +308,7 @@ void OptimizedProgram::compile() {
   for (const auto& o : g.outputs) {
     const int s = slot_for(o);
     slots_[s].last = static_cast<int>(steps_.size());
+    if (slots_[s].alias_of >= 0) slots_[slots_[s].alias_of].last = slots_[s].last;
     output_slots_.push_back(s);
   }
   arena_bytes_ = opt::plan_arena(slots_);
@@ -337,6 +365,7 @@ void OptimizedProgram::run(ProgramState& base, const std::vector<Tensor>& inputs
   };
   auto tensor_of = [&](int s) {
     const Slot& sl = slots_[s];
+    if (sl.alias_of >= 0) return Tensor::view(sl.dtype, sl.shape, data_of(s));
     if (sl.kind == Slot::Kind::input) return inputs[sl.input_index];
     if (sl.kind == Slot::Kind::constant) return *sl.constant;
     return Tensor::view(sl.dtype, sl.shape, data_of(s));

@@ -77,7 +77,7 @@ TEST(OptimizedEngine, DumpShowsImplementationsLayoutsAndFusion) {
   EXPECT_NE(d.find("post=sum,relu"), std::string::npos) << d;
   EXPECT_NE(d.find("fused=stem,stem_bn,stem_relu"), std::string::npos) << d;
   EXPECT_EQ(d.find("BatchNormalization"), std::string::npos) << d;
-  EXPECT_NE(d.find("Flatten            [reference]"), std::string::npos) << d;
+  EXPECT_NE(d.find("Flatten            [view]"), std::string::npos) << d;
   EXPECT_GT(cm.weight_bytes(), 0u);
   EXPECT_GT(cm.activation_bytes(), 0u);
 }
@@ -150,7 +150,7 @@ TEST(OptimizedEngine, ProfileMapsBackToModelNodes) {
   ASSERT_FALSE(prof.empty());
   bool saw_fused = false;
   for (const auto& p : prof) {
-    EXPECT_EQ(p.count, 2) << p.name;
+    EXPECT_EQ(p.count, p.implementation == "view" ? 0 : 2) << p.name;  // views run nothing
     EXPECT_GE(p.time_ms, 0.0);
     EXPECT_FALSE(p.implementation.empty());
     if (p.name == "c2") {
@@ -171,6 +171,33 @@ TEST(OptimizedEngine, MixedNodesFallBackToReference) {
   perm.set("perm", std::vector<std::int64_t>{0, 2, 3, 1});
   b.output(b.node("Transpose", "t", {c}, perm));
   expect_matches_reference(b.graph(), {});
+}
+
+TEST(OptimizedEngine, ReshapeViewsShareBuffersSafely) {
+  // r is viewed by a Reshape that is a graph output, and is also the residual operand of a
+  // later conv: the residual sum must not accumulate into r's buffer. The graph input is
+  // flattened (a view of the caller's tensor) and fed to a Gemm.
+  GraphBuilder b;
+  auto x = b.input("x", {2, 16, 4, 4});
+  auto r = b.conv("c0", x, 16, 16, 1);
+  auto shape = b.constant("shape", [] {
+    Tensor t(DType::i64, {2});
+    t.data<std::int64_t>()[0] = 2;
+    t.data<std::int64_t>()[1] = 256;
+    return t;
+  }());
+  b.output(b.node("Reshape", "view_r", {r, shape}));
+  b.output(b.node("Add", "add", {b.conv("c1", r, 16, 16, 3), r}));
+  Attributes fl;
+  fl.set("axis", std::int64_t{1});
+  auto f = b.node("Flatten", "flat_x", {x}, fl);
+  Attributes gm;
+  gm.set("transB", std::int64_t{1});
+  b.output(b.node("Gemm", "fc", {f, b.weight("w", {5, 256}), b.weight("bias", {5})}, gm));
+  expect_matches_reference(b.graph(), {});
+  Core core;
+  const std::string d = core.compile_model(b.graph(), {}).dump_graph();
+  EXPECT_NE(d.find("[view]"), std::string::npos) << d;
 }
 
 }  // namespace
