@@ -68,12 +68,12 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
       std::vector<std::pair<std::string, Tensor>> runtime_inputs;
       for (std::size_t i = 0; i < in_files.size(); ++i) {
         Tensor t = read_tensor_file(in_files[i].string());
-        const std::string& name = model->inputs[i];
-        if (std::find(params.begin(), params.end(), name) != params.end()) {
-          co.frozen_inputs[name] = t;
+        const std::string& input = model->inputs[i];
+        if (std::find(params.begin(), params.end(), input) != params.end()) {
+          co.frozen_inputs[input] = t;
         } else {
-          co.shapes[name] = t.shape();
-          runtime_inputs.emplace_back(name, t);
+          co.shapes[input] = t.shape();
+          runtime_inputs.emplace_back(input, t);
         }
       }
       CompiledModel cm = core.compile_model(model, co);
