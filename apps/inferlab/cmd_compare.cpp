@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -171,6 +172,10 @@ void run_compare(CompareCmd& c) {
   fmt::print("{:<12} {:<9} {:>11} {:>10} {:>10} {:>8} {:>9} {:>11} {:>11} {:>7}  {}\n", "backend",
              "status", "samples/s", "p50 ms", "p99 ms", "ratio", "peak MB", "max abs", "max rel",
              "top-1", "version / error");
+  auto one_line = [](std::string e) {
+    std::replace(e.begin(), e.end(), '\n', ' ');
+    return e.size() > 240 ? e.substr(0, 240) + "..." : e;
+  };
   for (auto& r : rows) {
     nlohmann::json j;
     if (!r.reps.empty() && r.status == "ok") {
@@ -216,7 +221,7 @@ void run_compare(CompareCmd& c) {
                    100 * r.result.throughput.cv);
     } else {
       fmt::print("{:<12} {:<9} {:>11} {:>10} {:>10} {:>8} {:>9} {:>11} {:>11} {:>7}  {}\n", r.name,
-                 r.status, "-", "-", "-", "-", "-", "-", "-", "-", r.error);
+                 r.status, "-", "-", "-", "-", "-", "-", "-", "-", one_line(r.error));
     }
     if (db) db->append(j);
     all.push_back(j);

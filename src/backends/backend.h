@@ -67,8 +67,9 @@ void check_backend_name(const std::string& name);  // throws Error listing the k
 std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOptions& options);
 
 // The model's input ports with `options`' batch/shape overrides applied, as every backend sees
-// them (read with inferlab's ONNX importer).
-std::vector<PortInfo> model_inputs(const BackendOptions& options);
+// them (read with inferlab's ONNX importer); `graph_name` receives the ONNX graph's name.
+std::vector<PortInfo> model_inputs(const BackendOptions& options,
+                                   std::string* graph_name = nullptr);
 
 // This process's peak resident set size in MiB (getrusage).
 double self_peak_rss_mb();

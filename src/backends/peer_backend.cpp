@@ -89,7 +89,8 @@ class PeerBackend : public Backend {
  public:
   PeerBackend(const std::string& name, const BackendOptions& o) : opts_(o) {
     info_.name = name;
-    info_.inputs = model_inputs(o);
+    std::string graph_name;
+    info_.inputs = model_inputs(o, &graph_name);
     auto cmd = worker_command(name);
     worker_ = std::make_unique<WorkerProcess>(cmd.argv, cmd.env, name);
     nlohmann::json inputs = nlohmann::json::array();
@@ -99,6 +100,7 @@ class PeerBackend : public Backend {
     const nlohmann::json req = {
         {"cmd", "load"},
         {"model", fs::absolute(o.model).string()},
+        {"graph_name", graph_name},
         {"inputs", inputs},
         {"batch", o.batch},
         {"streams", o.streams},

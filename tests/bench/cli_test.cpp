@@ -1,0 +1,155 @@
+// The bench/compare/results commands as a user runs them: option validation before any work,
+// JSON/CSV output, results listing.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "backends/tiny_model.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CmdResult {
+  int status;
+  std::string out;
+};
+
+CmdResult run(const std::string& args) {
+  const std::string cmd = std::string(INFERLAB_BINARY_DIR) + "/inferlab " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  const int st = pclose(p);
+  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+}
+
+class BenchCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(fs::path(INFERLAB_BINARY_DIR) / "inferlab"))
+      GTEST_SKIP() << "inferlab executable not built";
+    dir_ = fs::temp_directory_path() / ("inferlab-benchcli-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+    model_ = (dir_ / "add.onnx").string();
+    inferlab::backends::write_add_model(model_, {2, 8});
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string bench(const std::string& extra) {
+    return "bench " + model_ + " --engine reference --no-progress --db " +
+           (dir_ / "r.db").string() + " " + extra;
+  }
+  fs::path dir_;
+  std::string model_;
+};
+
+}  // namespace
+
+TEST_F(BenchCli, InvalidOptionsAreRejectedBeforeAnyWork) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"--niter 0 --time 0", "--time"},
+      {"--streams -1", "--streams"},
+      {"--nireq -2", "--nireq"},
+      {"--repetitions 0", "--repetitions"},
+      {"--batch -4", "--batch"},
+      {"--streams 4096", "use --force"},
+      {"--backend tensorflow", "unknown backend 'tensorflow'"},
+      {"--shape a=2xfoo", "malformed shape"},
+      {"--shape 1x2", "malformed --shape"},
+      {"--scenario burst", "unknown scenario"},
+      {"--scenario server", "--rate"},
+      {"--api sync --nireq 4", "--api sync"},
+      {"--hint fast", "--hint"},
+  };
+  for (const auto& [opts, msg] : cases) {
+    const CmdResult r = run(bench(opts));
+    EXPECT_EQ(r.status, 2) << opts << ": " << r.out;
+    EXPECT_NE(r.out.find(msg), std::string::npos) << opts << ": " << r.out;
+    EXPECT_EQ(r.out.find("repetition 1"), std::string::npos) << opts;  // nothing measured
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "r.db"));  // rejected before the store was even opened
+  const CmdResult missing = run("bench " + (dir_ / "none.onnx").string() + " --no-db");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.out.find("does not exist"), std::string::npos);
+}
+
+TEST_F(BenchCli, JsonCsvAndResults) {
+  const fs::path json = dir_ / "r.json", csv = dir_ / "r.csv";
+  const CmdResult r =
+      run(bench("--niter 20 --repetitions 2 --scenario multi_stream --samples-per-query "
+                "3 --pc --json " +
+                json.string() + " --csv " + csv.string()));
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  for (const char* k : {"backend", "model", "batch", "streams", "threads", "precision", "scenario",
+                        "throughput_fps", "latency_ms", "repetitions", "ci95_fps",
+                        "first_inference_ms", "compile_ms", "peak_rss_mb", "fingerprint"})
+    EXPECT_TRUE(j.contains(k)) << k;
+  EXPECT_EQ(j["backend"], "native");
+  EXPECT_EQ(j["scenario"], "multi_stream");
+  EXPECT_EQ(j["batch"], 2);
+  EXPECT_EQ(j["repetitions"], 2);
+  EXPECT_EQ(j["latency_ms"]["count"], 40);
+  EXPECT_GT(j["throughput_fps"].get<double>(), 0);
+  EXPECT_LE(j["latency_ms"]["min"].get<double>(), j["latency_ms"]["p50"].get<double>());
+  EXPECT_LE(j["latency_ms"]["p50"].get<double>(), j["latency_ms"]["p99"].get<double>());
+  EXPECT_LE(j["latency_ms"]["p99"].get<double>(), j["latency_ms"]["max"].get<double>());
+  EXPECT_FALSE(j["fingerprint"]["cpu_model"].get<std::string>().empty());
+  EXPECT_TRUE(j["fingerprint"]["isa"].contains("avx512f"));
+  EXPECT_NE(j["fingerprint"]["command"].get<std::string>().find("--samples-per-query"),
+            std::string::npos);
+  ASSERT_TRUE(j.contains("layers"));
+  ASSERT_FALSE(j["layers"].empty());
+  EXPECT_EQ(j["layers"][0]["op_type"], "Add");
+  std::ifstream c(csv);
+  std::string header, row;
+  std::getline(c, header);
+  std::getline(c, row);
+  EXPECT_NE(header.find("throughput_fps"), std::string::npos);
+  EXPECT_NE(header.find("latency_p99_ms"), std::string::npos);
+  EXPECT_NE(row.find("native"), std::string::npos);
+
+  // Two repetitions and the summary were recorded.
+  const std::string db = (dir_ / "r.db").string();
+  const CmdResult list = run("results --db " + db + " --json --filter kind=repetition");
+  ASSERT_EQ(list.status, 0) << list.out;
+  EXPECT_EQ(nlohmann::json::parse(list.out).size(), 2u);
+  const CmdResult all = run("results --db " + db + " --csv");
+  ASSERT_EQ(all.status, 0);
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 4);  // header + 3 rows
+  EXPECT_EQ(run("results --db " + db + " --integrity-check").status, 0);
+  EXPECT_EQ(run("results --db " + db + " --filter bogus=1").status, 2);
+}
+
+TEST_F(BenchCli, ServerScenarioReportsTheBound) {
+  const fs::path json = dir_ / "s.json";
+  const CmdResult r =
+      run(bench("--scenario server --rate 200 --time 0.3 --repetitions 1 "
+                "--latency-bound 1000 --json " +
+                json.string()));
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::ifstream f(json);
+  const auto j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["server"]["rate_qps"], 200);
+  EXPECT_TRUE(j["server"]["bound_met"].get<bool>());
+  EXPECT_GT(j["latency_ms"]["count"].get<int>(), 10);
+}
+
+TEST_F(BenchCli, CompareKeepsGoingWhenABackendIsMissing) {
+  const CmdResult r =
+      run("compare " + model_ +
+          " --backends native,pytorch --engine reference --niter 10 --repetitions 1 "
+          "--no-progress --no-db");
+  ASSERT_EQ(r.status, 0) << r.out;
+  // pytorch cannot rebuild a one-Add graph: its row says so, native's row completes.
+  EXPECT_NE(r.out.find("pytorch"), std::string::npos);
+  EXPECT_NE(r.out.find("zoo architectures"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("native       ok"), std::string::npos) << r.out;
+}
