@@ -173,6 +173,38 @@ TEST(OptimizedEngine, MixedNodesFallBackToReference) {
   expect_matches_reference(b.graph(), {});
 }
 
+TEST(OptimizedEngine, FusedNodesOnTheReferencePathApplyTheirPostOps) {
+  // Conv with runtime weights (oneDNN path needs constants) fused with a residual Add and a
+  // Relu; a 1-D Conv fused with a LeakyRelu; a transA Gemm fused with a Sigmoid.
+  GraphBuilder b;
+  auto x = b.input("x", {1, 4, 6, 6});
+  auto w = b.input("w", {4, 4, 3, 3});
+  Attributes a;
+  a.set("pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  auto c = b.node("Conv", "conv_rt", {x, w}, a);
+  b.output(b.node("Relu", "relu", {b.node("Add", "add", {c, x})}));
+  auto x1 = b.input("x1", {2, 3, 10});
+  Attributes a1;
+  a1.set("kernel_shape", std::vector<std::int64_t>{3});
+  auto c1 = b.node("Conv", "conv1d", {x1, b.weight("w1", {5, 3, 3})}, a1);
+  Attributes lr;
+  lr.set("alpha", 0.3f);
+  b.output(b.node("LeakyRelu", "lrelu", {c1}, lr));
+  auto at = b.input("at", {7, 3});
+  Attributes gm;
+  gm.set("transA", std::int64_t{1});
+  b.output(
+      b.node("Sigmoid", "sig",
+             {b.node("Gemm", "gemm_t", {at, b.weight("gw", {7, 4}), b.weight("gc", {4})}, gm)}));
+  expect_matches_reference(b.graph(), {});
+  Core core;
+  const std::string d = core.compile_model(b.graph(), {}).dump_graph();
+  EXPECT_NE(d.find("[reference] layout=plain relu_out:1x4x6x6 post=sum,relu"), std::string::npos)
+      << d;
+  EXPECT_NE(d.find("post=relu fused=conv1d,lrelu"), std::string::npos) << d;
+  EXPECT_NE(d.find("post=sigmoid fused=gemm_t,sig"), std::string::npos) << d;
+}
+
 TEST(OptimizedEngine, ReshapeViewsShareBuffersSafely) {
   // r is viewed by a Reshape that is a graph output, and is also the residual operand of a
   // later conv: the residual sum must not accumulate into r's buffer. The graph input is
