@@ -205,6 +205,23 @@ TEST(OptimizedEngine, FusedNodesOnTheReferencePathApplyTheirPostOps) {
   EXPECT_NE(d.find("post=sigmoid fused=gemm_t,sig"), std::string::npos) << d;
 }
 
+TEST(OptimizedEngine, MatMulWithConstantWeightsIsAnInnerProduct) {
+  GraphBuilder b;
+  auto x = b.input("x", {3, 12});
+  auto y = b.input("y", {12, 4});
+  b.output(b.node("MatMul", "mm_const", {x, b.weight("w", {12, 5})}));
+  b.output(b.node("MatMul", "mm_runtime", {x, y}));  // runtime B: reference kernel
+  expect_matches_reference(b.graph(), {});
+  Core core;
+  const std::string d = core.compile_model(b.graph(), {}).dump_graph();
+  EXPECT_NE(d.find("mm_const                         MatMul             [brgemm"),
+            std::string::npos)
+      << d;
+  EXPECT_NE(d.find("mm_runtime                       MatMul             [reference]"),
+            std::string::npos)
+      << d;
+}
+
 TEST(OptimizedEngine, ReshapeViewsShareBuffersSafely) {
   // r is viewed by a Reshape that is a graph output, and is also the residual operand of a
   // later conv: the residual sum must not accumulate into r's buffer. The graph input is

@@ -90,7 +90,7 @@ std::optional<Built> build_node(const Node& n, const BuildContext& c) {
   if (!n.domain.empty() && n.domain != "ai.onnx") return std::nullopt;
   const std::string& t = n.op_type;
   if (t == "Conv") return build_conv(n, c);
-  if (t == "Gemm") return build_inner_product(n, c);
+  if (t == "Gemm" || t == "MatMul") return build_inner_product(n, c);
   if (t == "MaxPool" || t == "AveragePool" || t == "GlobalAveragePool" || t == "GlobalMaxPool")
     return build_pool(n, c);
   if (t == "Add" || t == "Mul" || t == "Sub" || t == "Div") return build_binary(n, c);

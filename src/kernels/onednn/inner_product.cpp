@@ -1,6 +1,7 @@
 // Gemm as a oneDNN inner product: Y = A * B' + C with A an activation [M, K] (transA = 0),
 // B constant (weights [N, K] after transposition, alpha folded in), C constant of N values or
-// one value (beta folded in). Fused activations become post-ops.
+// one value (beta folded in). Fused activations become post-ops. A 2-D MatMul with a constant
+// right operand is the same thing without C.
 #include "kernels/onednn/onednn.h"
 
 namespace inferlab::onednn {
@@ -8,10 +9,13 @@ namespace inferlab::onednn {
 std::optional<Built> build_inner_product(const Node& n, const BuildContext& c) {
   const Graph& g = c.graph;
   if (!n.has_input(0) || !n.has_input(1) || c.in[0].data.ndims == 0) return std::nullopt;
+  const bool matmul = n.op_type == "MatMul";
   if (n.attrs.get_int("transA", 0) != 0) return std::nullopt;
   const Value& av = g.value(n.inputs[0]);
   const Value& bv = g.value(n.inputs[1]);
-  if (av.dtype != DType::f32 || !bv.constant || bv.shape.size() != 2) return std::nullopt;
+  if (av.dtype != DType::f32 || bv.dtype != DType::f32 || !bv.constant || bv.shape.size() != 2 ||
+      av.shape.size() != 2 || (matmul && n.inputs.size() != 2))
+    return std::nullopt;
   const bool tb = n.attrs.get_int("transB", 0) != 0;
   const std::int64_t M = av.shape[0], K = av.shape[1];
   const std::int64_t N = tb ? bv.shape[0] : bv.shape[1];
