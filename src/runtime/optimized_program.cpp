@@ -271,7 +271,13 @@ void OptimizedProgram::compile() {
         ctx.in.emplace_back();
         continue;
       }
-      ctx.in.push_back(slots_[slot_for(n.inputs[i])].desc);
+      // Constants get a slot only when a step reads them as data (weights that a primitive
+      // holds reordered never do), so weight accounting counts them once.
+      auto it = variants_.find(n.inputs[i]);
+      const Value& v = g.value(n.inputs[i]);
+      if (it == variants_.end() && !v.constant)
+        fail("node '{}' reads '{}' before it is computed", n.name, n.inputs[i]);
+      ctx.in.push_back(it != variants_.end() ? slots_[it->second.front()].desc : natural_md(v));
     }
     if (add_view(n)) {
       for (const auto& i : n.inputs)
