@@ -230,7 +230,11 @@ async function handle(req) {
       const r = await call(streams[0], { cmd: 'infer', inputs: req.inputs, output_dir: req.output_dir });
       return { outputs: r.outputs };
     }
-    case 'stats': return { peak_rss_mb: process.resourceUsage().maxRSS / 1024 };
+    case 'stats': {
+      // VmHWM: this process's own peak (maxRSS would include the spawning parent's peak).
+      const m = /VmHWM:\s*(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+      return { peak_rss_mb: m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024 };
+    }
     default: throw new Error(`unknown command '${req.cmd}'`);
   }
 }

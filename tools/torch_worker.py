@@ -173,6 +173,11 @@ class Worker:
         if cmd == "infer":
             return {"outputs": {}, "note": "random weights: outputs are not comparable"}
         if cmd == "stats":
+            # VmHWM: this process's own peak (ru_maxrss would include the spawning parent's).
+            with open("/proc/self/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return {"peak_rss_mb": int(line.split()[1]) / 1024}
             return {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
         raise RuntimeError(f"unknown command '{cmd}'")
 

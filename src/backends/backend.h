@@ -71,7 +71,7 @@ std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOpti
 std::vector<PortInfo> model_inputs(const BackendOptions& options,
                                    std::string* graph_name = nullptr);
 
-// This process's peak resident set size in MiB (getrusage).
+// This process's peak resident set size in MiB (VmHWM of /proc/self/status).
 double self_peak_rss_mb();
 
 }  // namespace inferlab::backends

@@ -1,6 +1,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "backends/backend_impl.h"
 #include "passes/shape_inference.h"
@@ -35,6 +36,11 @@ std::vector<PortInfo> model_inputs(const BackendOptions& o, std::string* graph_n
 }
 
 double self_peak_rss_mb() {
+  // VmHWM is the high-water mark of this process's own address space. getrusage's ru_maxrss is
+  // not used: a process started by posix_spawn/vfork inherits its parent's peak there.
+  std::ifstream f("/proc/self/status");
+  for (std::string line; std::getline(f, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux

@@ -4,6 +4,7 @@
 // tensors exchanged as .npy files. Statistics are computed here, in bench/stats.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "backends/backend_impl.h"
@@ -139,8 +140,11 @@ class PeerBackend : public Backend {
   }
 
   bench::RunRecord measure(const bench::LoadPlan& plan, const bench::ProgressFn&) override {
-    const auto r =
-        worker_->call({{"cmd", "measure"}, {"plan", bench::to_json(plan)}}, opts_.timeout_s);
+    // The reply comes after the whole measurement: allow its planned length on top.
+    const double planned =
+        std::max(plan.min_duration_s, plan.arrivals_s.empty() ? 0.0 : plan.arrivals_s.back());
+    const auto r = worker_->call({{"cmd", "measure"}, {"plan", bench::to_json(plan)}},
+                                 opts_.timeout_s + 2 * planned);
     return bench::run_record_from_json(r.at("record"));
   }
 

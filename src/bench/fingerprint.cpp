@@ -119,11 +119,17 @@ nlohmann::json collect_fingerprint(const std::string& command_line) {
   fp["online_cpus"] = sysconf(_SC_NPROCESSORS_ONLN);
   fp["memory_mb"] = static_cast<std::int64_t>(sysconf(_SC_PHYS_PAGES)) *
                     static_cast<std::int64_t>(sysconf(_SC_PAGE_SIZE)) / (1024 * 1024);
-  const std::string maxf = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+  // Either may be absent (virtual machines, containers): null then.
+  auto number = [](const std::string& text, double scale) {
+    try {
+      return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::stod(text) / scale);
+    } catch (const std::exception&) {
+      return nlohmann::json(nullptr);
+    }
+  };
   fp["max_freq_mhz"] =
-      maxf.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::stod(maxf) / 1000);
-  const std::string mhz = cpuinfo_field("cpu MHz");
-  fp["cur_freq_mhz"] = mhz.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::stod(mhz));
+      number(read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq"), 1000);
+  fp["cur_freq_mhz"] = number(cpuinfo_field("cpu MHz"), 1);
   fp["governor"] = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
   utsname u{};
   uname(&u);

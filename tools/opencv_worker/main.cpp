@@ -17,6 +17,7 @@
 #include <opencv2/dnn.hpp>
 #include <thread>
 
+#include "backends/backend.h"
 #include "bench/loadgen.h"
 #include "frontends/tensor_file.h"
 
@@ -195,9 +196,7 @@ int main() {
       else if (cmd == "infer")
         reply = w.infer(r);
       else if (cmd == "stats") {
-        rusage u{};
-        getrusage(RUSAGE_SELF, &u);
-        reply = {{"peak_rss_mb", static_cast<double>(u.ru_maxrss) / 1024.0}};
+        reply = {{"peak_rss_mb", backends::self_peak_rss_mb()}};
       } else
         throw std::runtime_error("unknown command '" + cmd + "'");
       reply["ok"] = true;
