@@ -47,12 +47,14 @@ nlohmann::json layers_json(const std::vector<LayerProfile>& layers) {
 void print_layers(const nlohmann::json& layers) {
   double total = 0;
   for (const auto& l : layers) total += l["avg_ms"].get<double>();
-  fmt::print("\nper-layer counters (average per inference):\n");
-  fmt::print("  {:<32} {:<18} {:<26} {:<10} {:>9} {:>6}  {}\n", "node", "op", "implementation",
+  fmt::print(
+      "\nper-layer counters (average per inference, over every inference of the run: first, "
+      "warm-up and measured):\n");
+  fmt::print("  {:<32} {:<18} {:<30} {:<10} {:>9} {:>6}  {}\n", "node", "op", "implementation",
              "layout", "ms", "%", "fused from");
   for (const auto& l : layers) {
     const double ms = l["avg_ms"];
-    fmt::print("  {:<32} {:<18} {:<26} {:<10} {:>9.3f} {:>5.1f}%  {}\n",
+    fmt::print("  {:<32} {:<18} {:<30} {:<10} {:>9.3f} {:>5.1f}%  {}\n",
                l["name"].get<std::string>(), l["op_type"].get<std::string>(),
                l["implementation"].get<std::string>(), l["layout"].get<std::string>(), ms,
                total > 0 ? 100 * ms / total : 0.0,

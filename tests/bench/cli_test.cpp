@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/tiny_model.h"
+#include "frontends/tensor_file.h"
 
 namespace fs = std::filesystem;
 
@@ -126,6 +127,22 @@ TEST_F(BenchCli, JsonCsvAndResults) {
   EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 4);  // header + 3 rows
   EXPECT_EQ(run("results --db " + db + " --integrity-check").status, 0);
   EXPECT_EQ(run("results --db " + db + " --filter bogus=1").status, 2);
+}
+
+TEST_F(BenchCli, InputsFromFiles) {
+  inferlab::Tensor a(inferlab::DType::f32, {2, 8});
+  inferlab::write_tensor_npy((dir_ / "a.npy").string(), a);
+  const CmdResult ok =
+      run(bench("--niter 5 --repetitions 1 --input a=" + (dir_ / "a.npy").string()));
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  inferlab::Tensor wrong(inferlab::DType::f32, {3, 8});
+  inferlab::write_tensor_npy((dir_ / "w.npy").string(), wrong);
+  const CmdResult bad = run(bench("--niter 5 --input a=" + (dir_ / "w.npy").string()));
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.out.find("input 'a'"), std::string::npos) << bad.out;
+  const CmdResult unknown = run(bench("--niter 5 --input zz=" + (dir_ / "a.npy").string()));
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.out.find("'zz'"), std::string::npos) << unknown.out;
 }
 
 TEST_F(BenchCli, ServerScenarioReportsTheBound) {
