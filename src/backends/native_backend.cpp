@@ -1,5 +1,6 @@
 // The native backend: inferlab's own engine through the public API. Asynchronous mode keeps
 // `nireq` infer requests over the compiled model's streams; synchronous mode uses one request.
+#include <deque>
 #include <mutex>
 #include <vector>
 
@@ -59,7 +60,7 @@ class NativeSut : public bench::SystemUnderTest {
       std::lock_guard lock(mu_);
       if (!pending_.empty()) {
         next = pending_.front();
-        pending_.erase(pending_.begin());
+        pending_.pop_front();
       } else {
         free_.push_back(r);
       }
@@ -73,7 +74,7 @@ class NativeSut : public bench::SystemUnderTest {
   const std::vector<PortInfo>& ports_;
   std::mutex mu_;
   std::vector<std::size_t> free_;
-  std::vector<std::pair<std::uint64_t, std::int64_t>> pending_;
+  std::deque<std::pair<std::uint64_t, std::int64_t>> pending_;
   std::vector<std::uint64_t> tags_;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "backends/backend.h"
@@ -87,7 +88,8 @@ TEST_F(AddModel, OpenCV) {
 }
 
 TEST_F(AddModel, PytorchRejectsNonZooModelsClearly) {
-  if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
+  if (std::system("/usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "no torch/torchvision for /usr/bin/python3";
   try {
     open_backend("pytorch", opts_);
     FAIL() << "expected an error";
