@@ -52,6 +52,9 @@ WorkerProcess::WorkerProcess(const std::vector<std::string>& argv,
   from_child_ = out[0];
   if (rc != 0) {
     pid_ = -1;
+    close(to_child_);
+    close(from_child_);
+    unlink(stderr_path_.c_str());  // the destructor does not run for a failed constructor
     fail("{}: cannot start {}: {}", what_, argv[0], std::strerror(rc));
   }
   signal(SIGPIPE, SIG_IGN);  // a dead worker must give an error, not kill us
