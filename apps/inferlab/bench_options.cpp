@@ -27,6 +27,8 @@ void add_bench_options(CLI::App* cmd, BenchArgs& a) {
                 "per-layer counters, native backend (benchmark_app -pc)");
   cmd->add_option("--backend", a.backend_name, "native (default), onnxruntime, opencv, pytorch");
   cmd->add_option("--engine", a.backend.engine, "native engine: optimized or reference");
+  cmd->add_option("--conv-algo", a.backend.conv_algo, "native engine: auto, direct or winograd")
+      ->check(CLI::IsMember({"auto", "direct", "winograd"}));
   cmd->add_option("--input", a.inputs, "NAME=FILE.npy|FILE.pb (repeatable); random otherwise");
   cmd->add_option("--seed", a.seed, "seed of the random inputs and of Poisson arrivals");
   cmd->add_option("--samples", a.samples, "sample library size (default: requests in flight)");

@@ -22,7 +22,7 @@ using namespace inferlab::data;
 
 struct AccuracyOptions {
   std::string model, dataset, task = "classification", preset, preprocess, detection;
-  std::string labels, classes, split, backend = "native", engine = "optimized";
+  std::string labels, classes, split, backend = "native", engine = "optimized", conv_algo = "auto";
   std::string json, predictions, compare, scores_output, boxes_output;
   std::size_t limit = 0, every = 1;
   int batch = 8, threads = 2;
@@ -58,6 +58,7 @@ std::unique_ptr<BackendModel> open_backend_model(const AccuracyOptions& o) {
   backends::BackendOptions bo;
   bo.model = o.model;
   bo.engine = o.engine;
+  bo.conv_algo = o.conv_algo;
   bo.streams = 1;
   bo.pin = false;  // the decode workers share the cores
   bo.async = false;
@@ -130,7 +131,10 @@ nlohmann::json result_json(const AccuracyOptions& o, const EvalResult& r, const 
                       {"dataset", o.dataset}, {"dataset_layout", ds.describe()},
                       {"backend", o.backend}, {"preprocess", pre.describe()},
                       {"images", r.used},     {"skipped", r.skipped.size()}};
-  if (o.backend == "native") j["engine"] = o.engine;
+  if (o.backend == "native") {
+    j["engine"] = o.engine;
+    j["conv_algo"] = o.conv_algo;
+  }
   j["skipped_reasons"] = r.skip_reasons();
   j["skipped_files"] = nlohmann::json::array();
   for (const auto& s : r.skipped)
@@ -305,6 +309,9 @@ void setup(CLI::App& root) {
   cmd->add_option("--backend", o->backend,
                   "inference backend: native, onnxruntime, opencv, pytorch (peers run in worker "
                   "processes)");
+  cmd->add_option("--conv-algo", o->conv_algo,
+                  "native engine: auto, direct or winograd convolutions")
+      ->check(CLI::IsMember({"auto", "direct", "winograd"}));
   cmd->add_option("--engine", o->engine, "native engine: optimized or reference")
       ->check(CLI::IsMember({"optimized", "reference"}));
   cmd->add_option("--json", o->json, "write the metrics as JSON");

@@ -19,6 +19,7 @@ struct BackendOptions {
   std::int64_t batch = 0;               // >0: dimension 0 of every input
   std::map<std::string, Shape> shapes;  // per-input shape overrides
   std::string engine = "optimized";     // native only
+  std::string conv_algo = "auto";       // native only: auto | direct | winograd
   PerformanceHint hint = PerformanceHint::latency;
   int streams = 0;  // 0: from the hint
   int threads = 0;  // per stream; 0: cores / streams

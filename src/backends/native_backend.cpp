@@ -85,6 +85,7 @@ class NativeBackend : public Backend {
     co.batch = o.batch;
     co.shapes = o.shapes;
     co.engine = o.engine;
+    co.conv_algo = o.conv_algo;
     co.hint = o.hint;
     co.streams = o.streams;
     co.threads_per_stream = o.threads;
@@ -103,6 +104,7 @@ class NativeBackend : public Backend {
     info_.inputs = cm_.inputs();
     info_.outputs = cm_.outputs();
     info_.settings = {{"engine", o.engine},
+                      {"conv_algo", o.conv_algo},
                       {"streams", cm_.streams()},
                       {"threads_per_stream", cm_.threads_per_stream()},
                       {"nireq", nireq},
