@@ -3,6 +3,7 @@
 // broadcasting index arithmetic.
 #include <cstring>
 #include <optional>
+#include <set>
 
 #include "ops/registry.h"
 
@@ -51,6 +52,37 @@ inline std::vector<float> const_floats(const Value* v, const char* what) {
   for (std::size_t i = 0; i < out.size(); ++i)
     out[i] = static_cast<float>(v->constant->at_f64(static_cast<std::int64_t>(i)));
   return out;
+}
+
+// The kernel-side inputs seen as constant Values, so a kernel can reuse the parameter parsing
+// (scales, pads, axes...) its shape inference does. Absent inputs are nullptr.
+struct ConstantValues {
+  std::vector<Value> values;
+  std::vector<const Value*> ptrs;
+  explicit ConstantValues(const std::vector<Tensor>& in)
+      : values(in.size()), ptrs(in.size(), nullptr) {
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (in[i].empty()) continue;
+      values[i].dtype = in[i].dtype();
+      values[i].shape = in[i].shape();
+      values[i].known = true;
+      values[i].constant = in[i];
+      ptrs[i] = &values[i];
+    }
+  }
+};
+
+// Shape after reducing `axes` (kept as 1 with keepdims).
+inline Shape reduced_shape(const Shape& s, const std::set<int>& axes, bool keepdims) {
+  Shape r;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!axes.count(static_cast<int>(i))) {
+      r.push_back(s[i]);
+    } else if (keepdims) {
+      r.push_back(1);
+    }
+  }
+  return r;
 }
 
 // Strides of `in` (right-aligned to `out`'s rank) with 0 on broadcast dimensions.

@@ -57,15 +57,8 @@ void run(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out)
   if (n.opset < 11) {
     pads = n.attrs.get_ints("pads");
   } else {
-    std::vector<Value> vals(in.size());
-    std::vector<const Value*> ptrs(in.size(), nullptr);
-    for (std::size_t i = 0; i < in.size(); ++i) {
-      if (in[i].empty()) continue;
-      vals[i].shape = in[i].shape();
-      vals[i].constant = in[i];
-      ptrs[i] = &vals[i];
-    }
-    pads = pads_of(n, ptrs, r);
+    const ops::ConstantValues cv(in);
+    pads = pads_of(n, cv.ptrs, r);
   }
   const std::string mode = n.attrs.get_string("mode", "constant");
   const std::size_t es = dtype_size(in[0].dtype());

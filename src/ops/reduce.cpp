@@ -30,14 +30,7 @@ void infer_reduce(const Node& n, const std::vector<const Value*>& in,
   const Shape& s = in[0]->shape;
   const auto axes = reduce_axes(n, in, s.size());
   const bool keep = n.attrs.get_int("keepdims", 1) != 0;
-  Shape r;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (!axes.count(static_cast<int>(i))) {
-      r.push_back(s[i]);
-    } else if (keep) {
-      r.push_back(1);
-    }
-  }
+  const Shape r = ops::reduced_shape(s, axes, keep);
   ops::set_output(out[0], DType::f32, r);
 }
 

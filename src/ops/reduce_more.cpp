@@ -31,14 +31,7 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
   const Shape& s = in[0]->shape;
   const auto axes = axes_of(n, given, s.size());
   const bool keep = n.attrs.get_int("keepdims", 1) != 0;
-  Shape r;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (!axes.count(static_cast<int>(i))) {
-      r.push_back(s[i]);
-    } else if (keep) {
-      r.push_back(1);
-    }
-  }
+  const Shape r = ops::reduced_shape(s, axes, keep);
   ops::set_output(out[0], in[0]->dtype, r);
 }
 

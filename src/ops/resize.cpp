@@ -98,15 +98,8 @@ void run(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out)
   const Shape& s = in[0].shape();
   const Shape& os = out[0].shape();
   // Rebuild the plan from the constant tensors the kernel receives.
-  std::vector<Value> vals(in.size());
-  std::vector<const Value*> ptrs(in.size(), nullptr);
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i].empty()) continue;
-    vals[i].shape = in[i].shape();
-    vals[i].constant = in[i];
-    ptrs[i] = &vals[i];
-  }
-  const Plan p = plan(n, s, ptrs);
+  const ops::ConstantValues cv(in);
+  const Plan p = plan(n, s, cv.ptrs);
   const bool legacy = n.op_type == "Upsample" || n.opset < 11;
   const std::string ct =
       legacy ? "asymmetric" : n.attrs.get_string("coordinate_transformation_mode", "half_pixel");
