@@ -44,12 +44,38 @@ struct InferRequestImpl {
 
 namespace {
 
-int default_streams(const CompileOptions& o, int cpus) {
+// Multiply-accumulates of one inference in Conv, ConvTranspose, Gemm and MatMul nodes: the
+// model's size as far as the stream rule is concerned.
+double graph_macs(const Graph& g) {
+  double macs = 0;
+  for (const Node& n : g.nodes) {
+    if (n.inputs.size() < 2 || n.outputs.empty()) continue;
+    const Shape& w = g.value(n.inputs[1]).shape;
+    const Shape& y = g.value(n.outputs[0]).shape;
+    const double out = static_cast<double>(shape_numel(y));
+    if (n.op_type == "Conv" && w.size() >= 3) {
+      macs += out * static_cast<double>(shape_numel(w) / w[0]);
+    } else if (n.op_type == "ConvTranspose" && w.size() >= 3) {
+      macs += static_cast<double>(shape_numel(g.value(n.inputs[0]).shape)) *
+              static_cast<double>(shape_numel(w) / w[0]);
+    } else if ((n.op_type == "Gemm" || n.op_type == "MatMul") && !w.empty()) {
+      const Shape& a = g.value(n.inputs[0]).shape;
+      const bool trans_a = n.op_type == "Gemm" && n.attrs.get_int("transA", 0);
+      macs += out * static_cast<double>(a.empty() ? 1 : (trans_a ? a[0] : a.back()));
+    }
+  }
+  return macs;
+}
+
+// The throughput-hint rule (docs/engine.md): small models (under 0.5 GMAC per inference) gain
+// little from several threads per inference, so they get one single-thread stream per core;
+// larger models get one stream per core below 8 cores and one per core pair from 8 cores on,
+// where two threads per inference still scale and halve the number of in-flight activations.
+int default_streams(const CompileOptions& o, int cpus, double macs) {
   if (o.streams > 0) return o.streams;
   if (o.hint == PerformanceHint::latency) return 1;
-  // Throughput: one stream per core pair when there are many cores, else one per core. With
-  // threads_per_stream given, as many streams as fit.
   if (o.threads_per_stream > 0) return std::max(1, cpus / o.threads_per_stream);
+  if (macs < 0.5e9) return cpus;
   return cpus >= 8 ? cpus / 2 : cpus;
 }
 
@@ -95,7 +121,7 @@ CompiledModel Core::compile_model(const std::shared_ptr<const Graph>& model,
   impl->graph = g;
 
   const int cpus = static_cast<int>(available_cpus().size());
-  const int streams = default_streams(options, cpus);
+  const int streams = default_streams(options, cpus, graph_macs(*g));
   const int threads =
       options.threads_per_stream > 0 ? options.threads_per_stream : std::max(1, cpus / streams);
   if (options.pin && streams * threads > cpus) {
