@@ -2,6 +2,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <set>
 
 #include "frontends/onnx/onnx_importer.h"
 #include "inferlab/inferlab.h"
@@ -49,7 +50,10 @@ namespace {
 double graph_macs(const Graph& g) {
   double macs = 0;
   for (const Node& n : g.nodes) {
-    if (n.inputs.size() < 2 || n.outputs.empty()) continue;
+    static const std::set<std::string> kCounted = {"Conv", "ConvTranspose", "Gemm", "MatMul"};
+    if (!kCounted.count(n.op_type) || !n.has_input(0) || !n.has_input(1) || n.outputs.empty()) {
+      continue;
+    }
     const Shape& w = g.value(n.inputs[1]).shape;
     const Shape& y = g.value(n.outputs[0]).shape;
     const double out = static_cast<double>(shape_numel(y));
