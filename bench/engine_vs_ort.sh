@@ -24,35 +24,36 @@ bin=build/inferlab
 [ -x "$bin" ] || scripts/build.sh build
 mkdir -p "$out"
 cores=$(nproc)
-for m in resnet50 ssd300; do
-  [ -f "$out/$m.onnx" ] || "$bin" zoo "$m" -o "$out/$m.onnx" >/dev/null
-done
 
-cmp() {  # cmp NAME MODEL [compare options...]
-  local name=$1 model=$2; shift 2
-  echo "== $name: $*" >&2
-  "$bin" compare "$out/$model.onnx" --backends native,onnxruntime --repetitions "$reps" -t "$secs" \
+# One file per batch size: the zoo writes a fixed batch, and ONNX Runtime (unlike inferlab's
+# --batch) cannot re-specialise a fixed dimension, so every toolkit gets the same file.
+cmp() {  # cmp NAME MODEL BATCH [compare options...]
+  local name=$1 model=$2 batch=$3; shift 3
+  local file="$out/${model}_b${batch}.onnx"
+  [ -f "$file" ] || "$bin" zoo "$model" --batch "$batch" -o "$file" >/dev/null
+  echo "== $name: batch $batch $*" >&2
+  "$bin" compare "$file" --backends native,onnxruntime --repetitions "$reps" -t "$secs" \
     --no-progress --db "$out/results.db" --json "$out/$name.json" "$@" >"$out/$name.txt" 2>&1 ||
     { cat "$out/$name.txt" >&2; exit 1; }
   tail -n 8 "$out/$name.txt" >&2
 }
 
 # Latency: batch 1, one stream over all cores, one request at a time.
-cmp r50_latency resnet50 --scenario single_stream --hint latency --batch 1
+cmp r50_latency resnet50 1 --scenario single_stream --hint latency
 # Throughput: offline scenario over a small grid of batch x streams; the best of each backend
 # counts (ORT maps streams to sessions with cores/streams intra-op threads each).
 grid="1:$cores 8:1"
 [ "$quick" = 1 ] || grid="1:$cores 4:1 8:1 4:$cores"
 for cfg in $grid; do
   b=${cfg%%:*} s=${cfg##*:}
-  cmp "r50_thr_b${b}_s${s}" resnet50 --scenario offline --hint throughput --batch "$b" --streams "$s" \
+  cmp "r50_thr_b${b}_s${s}" resnet50 "$b" --scenario offline --hint throughput --streams "$s" \
     --threads $((cores / s))
 done
-sgrid="1:$cores 4:1"
-[ "$quick" = 1 ] && sgrid="1:$cores"
+sgrid="1:$cores 4:1 1:1"
+[ "$quick" = 1 ] && sgrid="1:$cores 4:1"
 for cfg in $sgrid; do
   b=${cfg%%:*} s=${cfg##*:}
-  cmp "ssd_thr_b${b}_s${s}" ssd300 --scenario offline --hint throughput --batch "$b" --streams "$s" \
+  cmp "ssd_thr_b${b}_s${s}" ssd300 "$b" --scenario offline --hint throughput --streams "$s" \
     --threads $((cores / s))
 done
 "$bin" peak --repetitions 3 >"$out/peak.txt"
