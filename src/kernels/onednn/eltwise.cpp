@@ -54,13 +54,7 @@ std::optional<Built> build_eltwise(const Node& n, const BuildContext& c) {
   } catch (const dnnl::error&) {
     return std::nullopt;
   }
-  Built b;
-  b.prim = dnnl::eltwise_forward(pd);
-  b.impl = pd.impl_info_str();
-  b.inputs.push_back({0, DNNL_ARG_SRC, pd.src_desc()});
-  b.dst = pd.dst_desc();
-  b.scratchpad = pd.scratchpad_desc();
-  return b;
+  return single_source_step<dnnl::eltwise_forward>(pd);
 }
 
 }  // namespace inferlab::onednn

@@ -47,6 +47,19 @@ struct BuildContext {
   std::vector<md> in;  // per node input
 };
 
+// The Built step of a primitive with one source (eltwise, pooling, softmax): the source is
+// the node's input 0.
+template <typename Primitive, typename PrimitiveDesc>
+Built single_source_step(const PrimitiveDesc& pd) {
+  Built b;
+  b.prim = Primitive(pd);
+  b.impl = pd.impl_info_str();
+  b.inputs.push_back({0, DNNL_ARG_SRC, pd.src_desc()});
+  b.dst = pd.dst_desc();
+  b.scratchpad = pd.scratchpad_desc();
+  return b;
+}
+
 std::optional<Built> build_conv(const Node& n, const BuildContext& c);
 std::optional<Built> build_inner_product(const Node& n, const BuildContext& c);
 std::optional<Built> build_pool(const Node& n, const BuildContext& c);

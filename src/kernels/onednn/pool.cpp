@@ -50,13 +50,7 @@ std::optional<Built> build_pool(const Node& n, const BuildContext& c) {
   } catch (const dnnl::error&) {
     return std::nullopt;
   }
-  Built b;
-  b.prim = dnnl::pooling_forward(pd);
-  b.impl = pd.impl_info_str();
-  b.inputs.push_back({0, DNNL_ARG_SRC, pd.src_desc()});
-  b.dst = pd.dst_desc();
-  b.scratchpad = pd.scratchpad_desc();
-  return b;
+  return single_source_step<dnnl::pooling_forward>(pd);
 }
 
 }  // namespace inferlab::onednn
