@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "ir/error.h"
 
@@ -95,16 +96,33 @@ std::string WorkerProcess::stderr_tail() const {
   return s.empty() ? "(no output on stderr)" : s;
 }
 
+void WorkerProcess::fail_dead() {
+  // Its pipe is closed; give it a second to exit on its own, then kill it, so a worker that
+  // closed its stdin but lives on cannot hang us.
+  int status = 0;
+  pid_t done = 0;
+  for (int i = 0; i < 100 && done == 0; ++i) {
+    done = waitpid(pid_, &status, WNOHANG);
+    if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (done == 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+  }
+  pid_ = -1;
+  const std::string how = WIFSIGNALED(status)
+                              ? "killed by signal " + std::to_string(WTERMSIG(status))
+                              : "exited with status " + std::to_string(WEXITSTATUS(status));
+  fail("{}: the worker {}: {}", what_, how, stderr_tail());
+}
+
 nlohmann::json WorkerProcess::call(const nlohmann::json& request, double timeout_s) {
   if (pid_ <= 0) fail("{}: the worker is not running", what_);
   const std::string line = request.dump() + "\n";
   for (std::size_t off = 0; off < line.size();) {
     const ssize_t n = write(to_child_, line.data() + off, line.size() - off);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      kill_now();
-      fail("{}: the worker died: {}", what_, stderr_tail());
-    }
+    if (n <= 0) fail_dead();  // it exited before reading the request
     off += static_cast<std::size_t>(n);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
@@ -135,15 +153,7 @@ nlohmann::json WorkerProcess::call(const nlohmann::json& request, double timeout
     char buf[65536];
     const ssize_t n = read(from_child_, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-      const std::string how = WIFSIGNALED(status)
-                                  ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                  : "exited with status " + std::to_string(WEXITSTATUS(status));
-      fail("{}: the worker {}: {}", what_, how, stderr_tail());
-    }
+    if (n <= 0) fail_dead();
     buffer_.append(buf, static_cast<std::size_t>(n));
   }
 }

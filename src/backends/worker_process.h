@@ -28,6 +28,8 @@ class WorkerProcess {
  private:
   std::string stderr_tail() const;
   void kill_now();
+  // Reaps the exited worker and throws Error with its exit status and the tail of its stderr.
+  [[noreturn]] void fail_dead();
 
   std::string what_;
   pid_t pid_ = -1;
