@@ -1,17 +1,15 @@
 #pragma once
 // Helpers for the zoo tests: zoo graphs built once per test binary, a self-removing temporary
-// folder and a runner for the built `inferlab` binary.
+// folder and the path of the built `inferlab` binary.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 
+#include "../cli/cli_util.h"
 #include "zoo/zoo.h"
 
 namespace inferlab::zoo::test {
@@ -43,29 +41,13 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-struct CliResult {
-  int status = -1;  // -1 when the process did not exit normally
-  std::string out;  // stdout and stderr together
-};
-
 inline std::string cli_path() {
   return std::string(INFERLAB_BINARY_DIR) + "/inferlab";
 }
 
-inline CliResult run_cli(const std::string& args) {
-  CliResult r;
-  FILE* p = ::popen((cli_path() + " " + args + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-inline bool contains(const std::string& s, const std::string& needle) {
-  return s.find(needle) != std::string::npos;
-}
+// The CLI runner is the one the CLI tests use.
+using inferlab::test::CliResult;
+using inferlab::test::contains;
+using inferlab::test::run_cli;
 
 }  // namespace inferlab::zoo::test
