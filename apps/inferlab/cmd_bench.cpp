@@ -144,6 +144,7 @@ void run_bench(BenchCmd& c) {
   fmt::print("{} on {} ({}), {} x batch {}, {} in flight, scenario {}\n", a.model, info.name,
              info.version, s.sample_count, meta.batch, info.in_flight,
              bench::scenario_name(s.scenario));
+  for (const auto& note : info.notes) fmt::print("note: {}\n", note);
 
   int rep_no = 0;
   auto measure = [&](const bench::LoadPlan& plan) {

@@ -19,6 +19,7 @@ struct CompiledModelImpl {
   std::unique_ptr<StreamPool> pool;
   std::vector<PortInfo> inputs, outputs;
   double compile_ms = 0;
+  std::vector<std::string> notes;
 };
 
 struct InferRequestImpl {
@@ -117,7 +118,7 @@ CompiledModel Core::compile_model(const std::shared_ptr<const Graph>& model,
   impl->options = options;
   auto g = std::make_shared<Graph>(*model);
   freeze_inputs(*g, options.frozen_inputs);
-  specialize_input_shapes(*g, options.shapes, options.batch);
+  impl->notes = specialize_input_shapes(*g, options.shapes, options.batch);
   infer_shapes_and_fold(*g);
   for (const auto& n : g->inputs) impl->inputs.push_back({n, g->value(n).dtype, g->value(n).shape});
   for (const auto& n : g->outputs)
@@ -165,6 +166,9 @@ std::string CompiledModel::dump_graph() const {
 }
 double CompiledModel::compile_ms() const {
   return impl_->compile_ms;
+}
+const std::vector<std::string>& CompiledModel::notes() const {
+  return impl_->notes;
 }
 std::size_t CompiledModel::weight_bytes() const {
   return impl_->program->weight_bytes();
