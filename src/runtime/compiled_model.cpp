@@ -9,6 +9,7 @@
 #include "passes/shape_inference.h"
 #include "runtime/program.h"
 #include "runtime/stream_pool.h"
+#include "runtime/stream_rule.h"
 
 namespace inferlab {
 
@@ -76,14 +77,6 @@ double graph_macs(const Graph& g) {
 // little from several threads per inference, so they get one single-thread stream per core;
 // larger models get one stream per core below 8 cores and one per core pair from 8 cores on,
 // where two threads per inference still scale and halve the number of in-flight activations.
-int default_streams(const CompileOptions& o, int cpus, double macs) {
-  if (o.streams > 0) return o.streams;
-  if (o.hint == PerformanceHint::latency) return 1;
-  if (o.threads_per_stream > 0) return std::max(1, cpus / o.threads_per_stream);
-  if (macs < 0.5e9) return cpus;
-  return cpus >= 8 ? cpus / 2 : cpus;
-}
-
 std::size_t port_index(const std::vector<PortInfo>& ports, const std::string& name,
                        const char* kind) {
   for (std::size_t i = 0; i < ports.size(); ++i)
