@@ -15,7 +15,6 @@ namespace inferlab {
 
 struct CompiledModelImpl {
   CompileOptions options;
-  std::shared_ptr<const Graph> graph;  // after shape specialisation and folding
   std::unique_ptr<Program> program;
   std::unique_ptr<StreamPool> pool;
   std::vector<PortInfo> inputs, outputs;
@@ -116,7 +115,6 @@ CompiledModel Core::compile_model(const std::shared_ptr<const Graph>& model,
   for (const auto& n : g->inputs) impl->inputs.push_back({n, g->value(n).dtype, g->value(n).shape});
   for (const auto& n : g->outputs)
     impl->outputs.push_back({n, g->value(n).dtype, g->value(n).shape});
-  impl->graph = g;
 
   const int cpus = static_cast<int>(available_cpus().size());
   const int streams = default_streams(options, cpus, graph_macs(*g));
