@@ -233,7 +233,7 @@ void OptimizedProgram::add_reference(const Node& n, int entry) {
   Step st;
   st.kind = Step::Kind::reference;
   st.node = &n;
-  st.schema = OpRegistry::find(n.op_type);
+  st.schema = OpRegistry::find(n);
   if (!st.schema) unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
   st.entry = entry;
   const auto posts = post_ops_of(n);

@@ -16,7 +16,7 @@ class ReferenceProgram final : public Program {
  public:
   explicit ReferenceProgram(std::shared_ptr<const Graph> g) : graph_(std::move(g)) {
     for (const Node& n : graph_->nodes) {
-      const OpSchema* s = OpRegistry::find(n.op_type);
+      const OpSchema* s = OpRegistry::find(n);
       if (!s) unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
       kernels_.push_back(s);
     }
