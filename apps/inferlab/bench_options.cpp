@@ -21,8 +21,7 @@ void add_bench_options(CLI::App* cmd, BenchArgs& a) {
   cmd->add_option("-t,--time", a.duration_s, "seconds per repetition (benchmark_app -t)");
   cmd->add_option("--niter", a.iterations, "queries per repetition (benchmark_app -niter)");
   cmd->add_option("--shape", a.shapes, "NAME=1x3x224x224 (repeatable; benchmark_app -shape)");
-  cmd->add_option("--precision", a.backend.precision,
-                  "inference precision f32|bf16|i8 (benchmark_app -infer_precision)");
+  add_precision_option(cmd, a.backend.precision);
   cmd->add_flag("--pc,--perf-counters", a.perf_counters,
                 "per-layer counters, native backend (benchmark_app -pc)");
   cmd->add_option("--backend", a.backend_name, "native (default), onnxruntime, opencv, pytorch");
@@ -69,9 +68,6 @@ void resolve_bench_args(BenchArgs& a) {
     fail("--hint must be latency or throughput (got '{}')", a.hint);
   if (b.engine != "optimized" && b.engine != "reference")
     fail("--engine must be optimized or reference (got '{}')", b.engine);
-  if (b.precision != "f32" && b.precision != "bf16" && b.precision != "i8" && b.precision != "u8" &&
-      b.precision != "f16")
-    fail("--precision must be f32, bf16, f16, i8 or u8 (got '{}')", b.precision);
   positive(a.batch, "--batch", true);
   positive(a.streams, "--streams", true);
   positive(a.threads, "--threads", true);

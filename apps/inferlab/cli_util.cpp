@@ -56,3 +56,17 @@ std::vector<std::pair<std::int64_t, float>> top_k(const Tensor& t, std::int64_t 
 }
 
 }  // namespace inferlab::cli
+
+namespace inferlab::cli {
+
+CLI::Option* add_precision_option(CLI::App* cmd, Precision& p) {
+  // A string checked against the names (CLI11's enum transformer would also take "0".."2").
+  return cmd
+      ->add_option_function<std::string>(
+          "--precision", [&p](const std::string& s) { p = parse_precision(s); },
+          "inference precision f32|bf16|i8 (benchmark_app -infer_precision); the native engine "
+          "runs it or fails, peers refuse what they cannot run")
+      ->check(CLI::IsMember({"f32", "bf16", "i8"}));
+}
+
+}  // namespace inferlab::cli

@@ -1,5 +1,6 @@
 #pragma once
 // Option parsing shared by the commands that compile a model (run, bench, accuracy, ...).
+#include <CLI/CLI.hpp>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,5 +21,8 @@ Tensor random_tensor(DType dtype, const Shape& shape, std::uint64_t seed);
 std::vector<std::pair<std::int64_t, float>> top_k(const Tensor& t, std::int64_t row, int k);
 // True for outputs that look like classifier scores: [N, C] or [N, C, 1, 1] with C > 1.
 bool is_classifier_output(const Tensor& t);
+
+// --precision f32|bf16|i8 into `p`; any other value is a parse error (exit status 2).
+CLI::Option* add_precision_option(CLI::App* cmd, Precision& p);
 
 }  // namespace inferlab::cli

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "backends/backend.h"
+#include "cli_util.h"
 #include "command.h"
 #include "data/agreement.h"
 #include "data/evaluate.h"
@@ -26,6 +27,8 @@ struct AccuracyOptions {
   std::string json, predictions, compare, scores_output, boxes_output;
   std::size_t limit = 0, every = 1;
   int batch = 8, threads = 2;
+  Precision precision = Precision::f32;
+  std::string precision_layers;  // as compiled (native)
   double max_skipped = 0.01;
   double score_threshold = -1, iou_threshold = -1;
 };
@@ -59,6 +62,7 @@ std::unique_ptr<BackendModel> open_backend_model(const AccuracyOptions& o) {
   bo.model = o.model;
   bo.engine = o.engine;
   bo.conv_algo = o.conv_algo;
+  bo.precision = o.precision;
   bo.streams = 1;
   bo.pin = false;  // the decode workers share the cores
   bo.async = false;
@@ -131,6 +135,8 @@ nlohmann::json result_json(const AccuracyOptions& o, const EvalResult& r, const 
                       {"dataset", o.dataset}, {"dataset_layout", ds.describe()},
                       {"backend", o.backend}, {"preprocess", pre.describe()},
                       {"images", r.used},     {"skipped", r.skipped.size()}};
+  j["precision"] = precision_name(o.precision);
+  if (!o.precision_layers.empty()) j["precision_layers"] = o.precision_layers;
   if (o.backend == "native") {
     j["engine"] = o.engine;
     j["conv_algo"] = o.conv_algo;
@@ -179,7 +185,7 @@ nlohmann::json read_json(const std::string& path) {
   }
 }
 
-void run_accuracy(const AccuracyOptions& o) {
+void run_accuracy(AccuracyOptions o) {  // a copy: records what was compiled
   DatasetOptions dso;
   dso.labels_file = o.labels;
   dso.classes_file = o.classes;
@@ -209,6 +215,7 @@ void run_accuracy(const AccuracyOptions& o) {
   }
 
   auto model = open_backend_model(o);
+  o.precision_layers = model->backend->info().settings.value("precision_layers", "");
   const PortInfo in = model->input;
   eo.batch = model->batch;
   const ModelRunner& runner = model->runner;
@@ -241,6 +248,8 @@ void run_accuracy(const AccuracyOptions& o) {
   fmt::print("preprocess: {}\n", eo.pre.describe());
   fmt::print("backend:    {} ({}), batch {}\n", o.backend, model->backend->info().version,
              eo.batch);
+  fmt::print("precision:  {}{}\n", precision_name(o.precision),
+             o.precision_layers.empty() ? "" : " (" + o.precision_layers + ")");
   std::fflush(stdout);
   const EvalResult r = evaluate(*ds, runner, eo);
   print_summary(o, r, *ds);
@@ -314,6 +323,7 @@ void setup(CLI::App& root) {
       ->check(CLI::IsMember({"auto", "direct", "winograd"}));
   cmd->add_option("--engine", o->engine, "native engine: optimized or reference")
       ->check(CLI::IsMember({"optimized", "reference"}));
+  add_precision_option(cmd, o->precision);
   cmd->add_option("--json", o->json, "write the metrics as JSON");
   cmd->add_option("--predictions", o->predictions, "write per-image predictions as JSON");
   cmd->add_option("--compare", o->compare,

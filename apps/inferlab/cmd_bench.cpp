@@ -36,6 +36,7 @@ nlohmann::json layers_json(const std::vector<LayerProfile>& layers) {
                  {"op_type", l.op_type},
                  {"fused_from", l.fused_from},
                  {"implementation", l.implementation},
+                 {"precision", l.precision},
                  {"layout", l.layout},
                  {"time_ms", l.time_ms},
                  {"count", l.count},
@@ -50,14 +51,14 @@ void print_layers(const nlohmann::json& layers) {
   fmt::print(
       "\nper-layer counters (average per inference, over every inference of the run: first, "
       "warm-up and measured):\n");
-  fmt::print("  {:<32} {:<18} {:<30} {:<10} {:>9} {:>6}  {}\n", "node", "op", "implementation",
-             "layout", "ms", "%", "fused from");
+  fmt::print("  {:<32} {:<18} {:<30} {:<5} {:<10} {:>9} {:>6}  {}\n", "node", "op",
+             "implementation", "prec", "layout", "ms", "%", "fused from");
   for (const auto& l : layers) {
     const double ms = l["avg_ms"];
-    fmt::print("  {:<32} {:<18} {:<30} {:<10} {:>9.3f} {:>5.1f}%  {}\n",
+    fmt::print("  {:<32} {:<18} {:<30} {:<5} {:<10} {:>9.3f} {:>5.1f}%  {}\n",
                l["name"].get<std::string>(), l["op_type"].get<std::string>(),
-               l["implementation"].get<std::string>(), l["layout"].get<std::string>(), ms,
-               total > 0 ? 100 * ms / total : 0.0,
+               l["implementation"].get<std::string>(), l["precision"].get<std::string>(),
+               l["layout"].get<std::string>(), ms, total > 0 ? 100 * ms / total : 0.0,
                fmt::join(l["fused_from"].get<std::vector<std::string>>(), ","));
   }
 }
@@ -67,6 +68,9 @@ void print_summary(const nlohmann::json& j, const bench::ScenarioResult& r) {
   fmt::print("\nbackend    {} ({})\n", j["backend"].get<std::string>(),
              j["backend_version"].get<std::string>());
   fmt::print("settings   {}\n", j["settings"].dump());
+  const std::string layers = j.value("precision_layers", "");
+  fmt::print("precision  {}{}\n", j["precision"].get<std::string>(),
+             layers.empty() ? "" : " (" + layers + ")");
   fmt::print("scenario   {}, batch {}, {} repetition(s)\n", j["scenario"].get<std::string>(),
              j["batch"].get<int>(), r.config.repetitions);
   fmt::print("compile    {:.1f} ms, first inference {:.2f} ms, warm-up mean {:.2f} ms\n",
@@ -127,7 +131,8 @@ void run_bench(BenchCmd& c) {
   meta.backend = info.name;
   meta.backend_version = info.version;
   meta.model = a.model;
-  meta.precision = a.backend.precision;
+  meta.precision = precision_name(a.backend.precision);
+  meta.precision_layers = info.settings.value("precision_layers", "");
   meta.settings = info.settings;
   meta.compile_ms = info.compile_ms;
   meta.batch = model_batch(a, info.inputs);

@@ -80,7 +80,8 @@ void run_compare(CompareCmd& c) {
       r.meta.backend = n;
       r.meta.backend_version = info.version;
       r.meta.model = a.model;
-      r.meta.precision = a.backend.precision;
+      r.meta.precision = precision_name(a.backend.precision);
+      r.meta.precision_layers = info.settings.value("precision_layers", "");
       r.meta.settings = info.settings;
       r.meta.compile_ms = info.compile_ms;
       r.meta.batch = a.batch > 0 ? static_cast<int>(a.batch)

@@ -18,6 +18,7 @@ struct RunOptions {
   std::string output_dir, engine = "optimized", conv_algo = "auto";
   std::int64_t batch = 0;
   std::uint64_t seed = 0;
+  Precision precision = Precision::f32;
   bool dump_graph = false;
 };
 
@@ -52,6 +53,7 @@ void run(const RunOptions& o) {
   co.engine = o.engine;
   co.batch = o.batch;
   co.conv_algo = o.conv_algo;
+  co.precision = o.precision;
   for (const auto& s : o.shapes) co.shapes.insert(parse_named_shape(s));
   std::map<std::string, Tensor> given;
   std::map<std::string, std::string> file_of;
@@ -111,8 +113,8 @@ void run(const RunOptions& o) {
       write_tensor_pb((std::filesystem::path(o.output_dir) / (file + ".pb")).string(), t, p.name);
     }
   }
-  fmt::print("engine {}, compile {:.1f} ms, first inference {:.2f} ms\n", o.engine, cm.compile_ms(),
-             ms);
+  fmt::print("engine {}, precision {} ({}), compile {:.1f} ms, first inference {:.2f} ms\n",
+             o.engine, precision_name(o.precision), cm.precision_summary(), cm.compile_ms(), ms);
 }
 
 void setup(CLI::App& root) {
@@ -129,6 +131,7 @@ void setup(CLI::App& root) {
   cmd->add_option("--conv-algo", o->conv_algo, "auto, direct or winograd")
       ->check(CLI::IsMember({"auto", "direct", "winograd"}));
   cmd->add_option("--seed", o->seed, "seed of the random inputs");
+  add_precision_option(cmd, o->precision);
   cmd->add_flag("--dump-graph", o->dump_graph,
                 "print the compiled graph (after optimization passes)");
   cmd->callback([o] { run(*o); });

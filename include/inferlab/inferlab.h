@@ -19,6 +19,15 @@ namespace inferlab {
 
 enum class PerformanceHint { latency, throughput };
 
+// Arithmetic precision the engine may run layers in. f32: as the model says. bf16: convolutions,
+// inner products, pooling and eltwise in bfloat16 with f32 accumulation (policy in
+// docs/engine.md). i8: the int8 patterns of a pre-quantized model as int8 primitives. An engine
+// that cannot honour the request fails to compile; it never runs f32 silently.
+enum class Precision { f32, bf16, i8 };
+// "f32", "bf16", "i8" -> Precision; anything else throws Error listing the choices.
+Precision parse_precision(const std::string& name);
+const char* precision_name(Precision p);
+
 // Everything that changes how a model is compiled. Defaults give a latency-oriented,
 // optimized FP32 compile of the model's own shapes.
 struct CompileOptions {
@@ -29,7 +38,7 @@ struct CompileOptions {
   int streams = 0;             // 0: chosen from the hint
   int threads_per_stream = 0;  // 0: cores / streams
   bool pin = true;             // pin each stream's threads to its own cores
-  std::string precision = "f32";
+  Precision precision = Precision::f32;
   bool perf_counters = false;      // collect per-layer timings
   std::string conv_algo = "auto";  // auto | direct | winograd
   // Inputs replaced by constants before compiling (like Model Optimizer's
@@ -52,6 +61,7 @@ struct LayerProfile {
   std::string layout;          // e.g. "nChw16c"
   double time_ms = 0;          // accumulated over the request's inferences
   std::int64_t count = 0;
+  std::string precision = "f32";  // what the layer computes in: "f32", "bf16", "i8"
 };
 
 class Program;
@@ -91,6 +101,12 @@ class CompiledModel {
   const CompileOptions& options() const;
   // Human-readable graph after optimization: per node op, shapes, layout, implementation.
   std::string dump_graph() const;
+  // One entry per layer of the compiled program (no timings): implementation, layout and the
+  // precision each runs in. Views (reshapes that copy nothing) are not layers and are left out.
+  std::vector<LayerProfile> layers() const;
+  // Per-precision layer counts, e.g. "bf16: 20 layers, f32: 2 layers (Softmax_0, Gemm_1)";
+  // names are listed for a precision with at most 5 layers when others exist.
+  std::string precision_summary() const;
   double compile_ms() const;
   // Defaults compile applied for the caller (e.g. a symbolic batch dimension set to 1).
   const std::vector<std::string>& notes() const;

@@ -25,8 +25,8 @@ struct BackendOptions {
   int threads = 0;  // per stream; 0: cores / streams
   int nireq = 0;    // requests in flight; 0: from the streams
   bool pin = true;
-  bool async = true;  // false: one request, synchronous infer() calls
-  std::string precision = "f32";
+  bool async = true;                     // false: one request, synchronous infer() calls
+  Precision precision = Precision::f32;  // peers: anything but f32 is refused
   bool perf_counters = false;
   int opt_level = 99;      // ORT graph optimisation level: 0, 1, 2, 99
   double timeout_s = 600;  // peers: longest wait for one reply of the worker

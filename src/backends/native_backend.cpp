@@ -112,7 +112,8 @@ class NativeBackend : public Backend {
                       {"api", o.async ? "async" : "sync"},
                       {"pin", cm_.options().pin},
                       {"hint", o.hint == PerformanceHint::latency ? "latency" : "throughput"},
-                      {"precision", o.precision}};
+                      {"precision", precision_name(o.precision)},
+                      {"precision_layers", cm_.precision_summary()}};
   }
 
   const BackendInfo& info() const override { return info_; }

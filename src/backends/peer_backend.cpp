@@ -110,7 +110,7 @@ class PeerBackend : public Backend {
         {"async", o.async},
         {"hint", o.hint == PerformanceHint::latency ? "latency" : "throughput"},
         {"opt_level", o.opt_level},
-        {"precision", o.precision},
+        {"precision", precision_name(o.precision)},
         {"pin", o.pin},
         {"cores", cores}};
     const auto r = worker_->call(req, o.timeout_s);

@@ -30,6 +30,7 @@ nlohmann::json common(const RunMeta& m, const ScenarioConfig& c) {
           {"threads", m.threads},
           {"nireq", m.nireq},
           {"precision", m.precision},
+          {"precision_layers", m.precision_layers},
           {"scenario", scenario_name(c.scenario)},
           {"settings", m.settings},
           {"run_id", m.run_id}};
@@ -120,10 +121,16 @@ nlohmann::json repetition_row(const RepetitionResult& r, const ScenarioConfig& c
 
 nlohmann::json flat_summary(const nlohmann::json& r) {
   nlohmann::json f;
-  for (const char* k :
-       {"id", "time", "kind", "run_id", "backend", "backend_version", "model", "scenario", "batch",
-        "streams", "threads", "nireq", "precision", "repetition", "throughput_fps", "cv",
-        "first_inference_ms", "compile_ms", "peak_rss_mb"})
+  for (const char* k : {"id",         "time",
+                        "kind",       "run_id",
+                        "backend",    "backend_version",
+                        "model",      "scenario",
+                        "batch",      "streams",
+                        "threads",    "nireq",
+                        "precision",  "precision_layers",
+                        "repetition", "throughput_fps",
+                        "cv",         "first_inference_ms",
+                        "compile_ms", "peak_rss_mb"})
     if (r.contains(k)) f[k] = r[k];
   if (r.contains("ci95_fps")) {
     f["ci95_low_fps"] = r["ci95_fps"][0];

@@ -10,6 +10,9 @@ namespace inferlab::bench {
 // What a result says besides the statistics: the system measured and where.
 struct RunMeta {
   std::string backend, backend_version, model, precision;
+  // Layers per precision actually run, e.g. "bf16: 53 layers, f32: 2 layers (Softmax_0, ...)";
+  // empty where the backend does not say (peers run f32 only).
+  std::string precision_layers;
   int batch = 1, streams = 1, threads = 1, nireq = 1;
   nlohmann::json settings;  // the backend's effective settings
   double compile_ms = 0, peak_rss_mb = 0;

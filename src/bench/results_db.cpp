@@ -26,10 +26,10 @@ void exec(sqlite3* db, const std::string& sql, const std::string& path) {
 }  // namespace
 
 const std::vector<std::string>& ResultsDb::columns() {
-  static const std::vector<std::string> c{"time",      "kind",       "backend",        "model",
-                                          "scenario",  "batch",      "streams",        "threads",
-                                          "precision", "repetition", "throughput_fps", "p50_ms",
-                                          "p90_ms",    "p99_ms",     "mean_ms",        "run_id"};
+  static const std::vector<std::string> c{
+      "time",    "kind",    "backend",   "model",      "scenario",        "batch",
+      "streams", "threads", "precision", "repetition", "throughput_fps",  "p50_ms",
+      "p90_ms",  "p99_ms",  "mean_ms",   "run_id",     "precision_layers"};
   return c;
 }
 
@@ -51,6 +51,29 @@ ResultsDb::ResultsDb(const std::string& path) : path_(path) {
        "repetition INTEGER, throughput_fps REAL, p50_ms REAL, p90_ms REAL, p99_ms REAL, "
        "mean_ms REAL, run_id TEXT, result TEXT NOT NULL)",
        path_);
+  add_missing_columns();
+}
+
+// Databases written before a column existed get it (NULL in their old rows).
+void ResultsDb::add_missing_columns() {
+  std::vector<std::string> have;
+  {
+    Stmt st;
+    if (sqlite3_prepare_v2(db_, "PRAGMA table_info(measurements)", -1, &st.s, nullptr) != SQLITE_OK)
+      fail("results database {}: {}", path_, sqlite3_errmsg(db_));
+    while (sqlite3_step(st.s) == SQLITE_ROW)
+      have.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 1)));
+  }
+  if (std::find(have.begin(), have.end(), "precision_layers") != have.end()) return;
+  char* err = nullptr;
+  if (sqlite3_exec(db_, "ALTER TABLE measurements ADD COLUMN precision_layers TEXT", nullptr,
+                   nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    // Another process opening the same store may have added it a moment ago.
+    if (msg.find("duplicate column") == std::string::npos)
+      fail("results database {}: {}", path_, msg);
+  }
 }
 
 ResultsDb::~ResultsDb() {

@@ -31,6 +31,7 @@ class ResultsDb {
   static const std::vector<std::string>& columns();
 
  private:
+  void add_missing_columns();
   std::string path_;
   sqlite3* db_ = nullptr;
 };

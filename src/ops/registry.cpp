@@ -15,7 +15,7 @@ std::map<std::string, OpSchema>& table() {
 }  // namespace
 
 bool OpRegistry::add(OpSchema schema) {
-  std::string name = schema.op_type;
+  std::string name = schema.domain.empty() ? schema.op_type : schema.domain + "." + schema.op_type;
   if (!table().emplace(name, std::move(schema)).second) {
     // Two files define the same operator: a build mistake that must not go unnoticed.
     std::fprintf(stderr, "inferlab: operator '%s' registered twice\n", name.c_str());
@@ -29,6 +29,11 @@ const OpSchema* OpRegistry::find(const std::string& op_type) {
   return it == table().end() ? nullptr : &it->second;
 }
 
+const OpSchema* OpRegistry::find(const Node& n) {
+  if (n.domain.empty() || n.domain == "ai.onnx") return find(n.op_type);
+  return find(n.domain + "." + n.op_type);
+}
+
 std::vector<std::string> OpRegistry::op_types() {
   std::vector<std::string> names;
   for (const auto& [k, v] : table()) names.push_back(k);
@@ -36,8 +41,8 @@ std::vector<std::string> OpRegistry::op_types() {
 }
 
 void infer_node(Graph& g, const Node& n) {
-  const OpSchema* s = OpRegistry::find(n.op_type);
-  if (!s || (!n.domain.empty() && n.domain != "ai.onnx")) {
+  const OpSchema* s = OpRegistry::find(n);
+  if (!s) {
     unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
   }
   std::vector<const Value*> in;

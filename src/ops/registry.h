@@ -34,13 +34,19 @@ struct OpSchema {
   // compile time. A caller that feeds such an input at run time (as the ONNX conformance cases
   // do) can freeze it to a value with CompileOptions::frozen_inputs.
   std::vector<int> param_inputs = {};
+  // Operator set domain: "" for the default ONNX domain, e.g. "com.microsoft" for ONNX
+  // Runtime's contrib operators (QLinearAdd). Such schemas are keyed "<domain>.<op_type>".
+  std::string domain = {};
 };
 
 class OpRegistry {
  public:
   static bool add(OpSchema schema);
-  // nullptr when the op type is unknown (domain "" / "ai.onnx" only).
+  // nullptr when the op type is unknown. `op_type` is a default-domain type ("Conv") or a
+  // domain-qualified one ("com.microsoft.QLinearAdd").
   static const OpSchema* find(const std::string& op_type);
+  // The schema of a node, looked up in the node's domain; nullptr when unknown.
+  static const OpSchema* find(const Node& n);
   static std::vector<std::string> op_types();  // sorted
 };
 

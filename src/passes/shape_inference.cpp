@@ -82,7 +82,7 @@ void freeze_inputs(Graph& g, const std::map<std::string, Tensor>& values) {
 std::vector<std::string> parameter_inputs(const Graph& g) {
   std::vector<std::string> out;
   for (const Node& n : g.nodes) {
-    const OpSchema* s = OpRegistry::find(n.op_type);
+    const OpSchema* s = OpRegistry::find(n);
     if (!s) continue;
     for (int i : s->param_inputs) {
       if (!n.has_input(i)) continue;
@@ -101,7 +101,7 @@ std::vector<std::string> unsupported_ops(const Graph& g) {
   std::set<std::string> seen;
   for (const Node& n : g.nodes) {
     const bool known_domain = n.domain.empty() || n.domain == "ai.onnx";
-    if (known_domain && OpRegistry::find(n.op_type)) continue;
+    if (OpRegistry::find(n)) continue;
     const std::string type = known_domain ? n.op_type : n.domain + "." + n.op_type;
     if (seen.insert(type).second) out.push_back(fmt::format("{} (first node '{}')", type, n.name));
   }
@@ -122,7 +122,7 @@ void infer_shapes_and_fold(Graph& g) {
       if (!o.empty() && !g.value(o).constant) all_outputs_constant = false;
     if (all_outputs_constant) continue;  // e.g. Shape of a static value: folded by inference
 
-    const OpSchema* s = OpRegistry::find(n.op_type);
+    const OpSchema* s = OpRegistry::find(n);
     bool all_inputs_constant = s->foldable;
     for (const auto& i : n.inputs)
       if (!i.empty() && !g.value(i).constant) all_inputs_constant = false;

@@ -155,6 +155,12 @@ const CompileOptions& CompiledModel::options() const {
 std::string CompiledModel::dump_graph() const {
   return impl_->program->dump();
 }
+std::vector<LayerProfile> CompiledModel::layers() const {
+  return impl_->program->layers();
+}
+std::string CompiledModel::precision_summary() const {
+  return inferlab::precision_summary(impl_->program->layers());
+}
 double CompiledModel::compile_ms() const {
   return impl_->compile_ms;
 }

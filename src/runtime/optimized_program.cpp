@@ -12,6 +12,7 @@
 #include "passes/passes.h"
 #include "runtime/optimized_plan.h"
 #include "runtime/optimized_postops.h"
+#include "runtime/optimized_precision.h"
 
 namespace inferlab {
 namespace {
@@ -44,6 +45,7 @@ std::shared_ptr<std::byte> aligned_buffer(std::size_t bytes) {
 class OptimizedProgram final : public Program {
  public:
   OptimizedProgram(std::shared_ptr<const Graph> g, const CompileOptions& o) : options_(o) {
+    opt::check_precision_request(*g, options_.precision);
     auto graph = std::make_shared<Graph>(*g);
     optimize_graph(*graph);
     graph_ = graph;
@@ -59,6 +61,7 @@ class OptimizedProgram final : public Program {
       throw;
     }
     omp_set_num_threads(omp_threads);
+    opt::check_precision_result(*graph_, entries_, options_.precision);
     // Constants only oneDNN primitives read now live reordered inside them: drop the plain
     // copies (e.g. the BatchNorm-folded weights) so weights are held once.
     std::set<std::string> read_plain;
@@ -76,6 +79,12 @@ class OptimizedProgram final : public Program {
   std::string dump() const override;
   std::size_t weight_bytes() const override { return weight_bytes_; }
   std::size_t activation_bytes() const override { return arena_bytes_ + scratch_bytes_; }
+  std::vector<LayerProfile> layers() const override {
+    std::vector<LayerProfile> v;
+    for (const auto& e : entries_)
+      if (e.implementation != "view") v.push_back(e);
+    return v;
+  }
 
  private:
   void compile();
@@ -224,7 +233,7 @@ void OptimizedProgram::add_reference(const Node& n, int entry) {
   Step st;
   st.kind = Step::Kind::reference;
   st.node = &n;
-  st.schema = OpRegistry::find(n.op_type);
+  st.schema = OpRegistry::find(n);
   if (!st.schema) unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
   st.entry = entry;
   const auto posts = post_ops_of(n);
@@ -263,7 +272,14 @@ void OptimizedProgram::compile() {
 
   for (const Node& n : g.nodes) {
     const int entry = static_cast<int>(entries_.size());
-    LayerProfile lp{n.name, n.op_type, n.fused_from, "reference", "plain", 0.0, 0};
+    LayerProfile lp{n.name,
+                    n.op_type,
+                    n.fused_from,
+                    "reference",
+                    "plain",
+                    0.0,
+                    0,
+                    reference_layer_precision(n)};
     if (lp.fused_from.empty()) lp.fused_from = {n.name};
     onednn::BuildContext ctx{cpu_engine(), g, options_, {}};
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {
@@ -328,6 +344,10 @@ void OptimizedProgram::compile() {
     use(written);
     use(dst);
     lp.implementation = built->impl;
+    // What the primitive computes in: its (first) source's type; a transposing reorder's, the
+    // type it writes.
+    lp.precision = onednn::precision_of(built->dst_value.data.ndims ? built->dst_value
+                                                                    : built->inputs.front().desc);
     lp.layout = onednn::layout_name(built->dst_value.data.ndims ? built->dst_value : built->dst);
     scratch_bytes_ = std::max(scratch_bytes_, built->scratchpad.get_size());
     steps_.push_back(std::move(st));
@@ -453,14 +473,14 @@ void OptimizedProgram::run(ProgramState& base, const std::vector<Tensor>& inputs
 std::string OptimizedProgram::dump() const {
   std::string s = fmt::format(
       "# optimized program: {} nodes ({} reference), {} reorders, weights {} bytes, "
-      "activations {} bytes (arena {} + scratchpad {})\n",
+      "activations {} bytes (arena {} + scratchpad {})\n# precision {}: {}\n",
       entries_.size(), reference_nodes_, reorders_, weight_bytes_, activation_bytes(), arena_bytes_,
-      scratch_bytes_);
+      scratch_bytes_, precision_name(options_.precision), precision_summary(layers()));
   std::size_t e = 0;
   for (const Node& n : graph_->nodes) {
     const LayerProfile& lp = entries_[e++];
-    s += fmt::format("{:<32} {:<18} [{}] layout={}", n.name, n.op_type, lp.implementation,
-                     lp.layout);
+    s += fmt::format("{:<32} {:<18} [{}] layout={} precision={}", n.name, n.op_type,
+                     lp.implementation, lp.layout, lp.precision);
     for (const auto& o : n.outputs)
       if (!o.empty()) s += " " + o + ":" + shape_str(graph_->value(o).shape);
     std::string posts;

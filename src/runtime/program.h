@@ -29,7 +29,15 @@ class Program {
   virtual std::string dump() const = 0;
   virtual std::size_t weight_bytes() const { return 0; }
   virtual std::size_t activation_bytes() const { return 0; }
+  // The program's layers with implementation, layout and precision (no timings).
+  virtual std::vector<LayerProfile> layers() const = 0;
 };
+
+// "bf16: 20 layers, f32: 2 layers (Softmax_0, Gemm_1)" (see CompiledModel::precision_summary).
+std::string precision_summary(const std::vector<LayerProfile>& layers);
+// The precision a node computes in on its reference kernel: "i8" for the integer operators of
+// quantized models (QLinearConv, ConvInteger, ...), else "f32".
+std::string reference_layer_precision(const Node& n);
 
 // Engines register a factory under a name ("reference", "optimized"); CompileOptions::engine
 // picks one. The graph passed in has static shapes and folded constants.

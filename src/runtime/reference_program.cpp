@@ -16,7 +16,7 @@ class ReferenceProgram final : public Program {
  public:
   explicit ReferenceProgram(std::shared_ptr<const Graph> g) : graph_(std::move(g)) {
     for (const Node& n : graph_->nodes) {
-      const OpSchema* s = OpRegistry::find(n.op_type);
+      const OpSchema* s = OpRegistry::find(n);
       if (!s) unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
       kernels_.push_back(s);
     }
@@ -35,7 +35,8 @@ class ReferenceProgram final : public Program {
     if (st.collect_profile && st.profile.size() != graph_->nodes.size()) {
       st.profile.clear();
       for (const Node& n : graph_->nodes) {
-        st.profile.push_back({n.name, n.op_type, n.fused_from, "reference", "plain", 0.0, 0});
+        st.profile.push_back({n.name, n.op_type, n.fused_from, "reference", "plain", 0.0, 0,
+                              reference_layer_precision(n)});
       }
     }
     for (std::size_t k = 0; k < graph_->nodes.size(); ++k) {
@@ -70,12 +71,21 @@ class ReferenceProgram final : public Program {
   std::string dump() const override {
     std::string s;
     for (const Node& n : graph_->nodes) {
-      s += fmt::format("{:<32} {:<20} [reference]", n.name, n.op_type);
+      s += fmt::format("{:<32} {:<20} [reference] precision={}", n.name, n.op_type,
+                       reference_layer_precision(n));
       for (const auto& o : n.outputs)
         if (!o.empty()) s += " " + o + ":" + shape_str(graph_->value(o).shape);
       s += "\n";
     }
     return s;
+  }
+
+  std::vector<LayerProfile> layers() const override {
+    std::vector<LayerProfile> v;
+    for (const Node& n : graph_->nodes)
+      v.push_back({n.name, n.op_type, n.fused_from, "reference", "plain", 0.0, 0,
+                   reference_layer_precision(n)});
+    return v;
   }
 
   std::size_t weight_bytes() const override {
@@ -99,7 +109,11 @@ class ReferenceProgram final : public Program {
 };
 
 const bool registered =
-    register_engine("reference", [](std::shared_ptr<const Graph> g, const CompileOptions&) {
+    register_engine("reference", [](std::shared_ptr<const Graph> g, const CompileOptions& o) {
+      // The oracle runs the model as written: lowering precision is the optimized engine's job.
+      if (o.precision != Precision::f32)
+        fail("precision {}: the reference engine runs f32 only (use the optimized engine)",
+             precision_name(o.precision));
       return std::make_unique<ReferenceProgram>(std::move(g));
     });
 

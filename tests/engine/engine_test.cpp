@@ -199,7 +199,8 @@ TEST(OptimizedEngine, FusedNodesOnTheReferencePathApplyTheirPostOps) {
   expect_matches_reference(b.graph(), {});
   Core core;
   const std::string d = core.compile_model(b.graph(), {}).dump_graph();
-  EXPECT_NE(d.find("[reference] layout=plain relu_out:1x4x6x6 post=sum,relu"), std::string::npos)
+  EXPECT_NE(d.find("[reference] layout=plain precision=f32 relu_out:1x4x6x6 post=sum,relu"),
+            std::string::npos)
       << d;
   EXPECT_NE(d.find("post=relu fused=conv1d,lrelu"), std::string::npos) << d;
   EXPECT_NE(d.find("post=sigmoid fused=gemm_t,sig"), std::string::npos) << d;

@@ -106,6 +106,7 @@ inline void expect_matches_reference(const std::shared_ptr<const Graph>& g, Comp
   Core core;
   CompileOptions ref_opt = opt;
   ref_opt.engine = "reference";
+  ref_opt.precision = Precision::f32;  // the oracle runs the model as written
   ref_opt.streams = 1;
   ref_opt.threads_per_stream = 0;
   ref_opt.hint = PerformanceHint::latency;

@@ -14,6 +14,28 @@ dnnl::memory::dims to_dims(const Shape& s) {
   return dnnl::memory::dims(s.begin(), s.end());
 }
 
+dnnl::memory::data_type compute_type(const BuildContext& c) {
+  return c.options.precision == Precision::bf16 ? dnnl::memory::data_type::bf16
+                                                : dnnl::memory::data_type::f32;
+}
+
+std::string precision_of(const md& d) {
+  using dt = dnnl::memory::data_type;
+  switch (d.data_type()) {
+    case dt::bf16:
+      return "bf16";
+    case dt::f16:
+      return "f16";
+    case dt::s8:
+    case dt::u8:
+      return "i8";
+    case dt::s32:
+      return "i32";
+    default:
+      return "f32";
+  }
+}
+
 md plain_md(const Shape& s) {
   const auto st = shape_strides(s);
   return md(to_dims(s), dnnl::memory::data_type::f32, dnnl::memory::dims(st.begin(), st.end()));

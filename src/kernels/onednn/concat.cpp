@@ -1,4 +1,5 @@
-// Concat of f32 activations along any axis, each input in its own layout.
+// Concat of activations (f32, or bf16 under that precision) along any axis, each input in its
+// own layout.
 #include "kernels/onednn/onednn.h"
 
 namespace inferlab::onednn {
@@ -14,13 +15,18 @@ std::optional<Built> build_concat(const Node& n, const BuildContext& c) {
     srcs.push_back(c.in[i]);
   }
   const int axis = normalize_axis(n.attrs.get_int("axis"), y.shape.size(), "Concat axis");
+  // Inputs of mixed data types (bf16 and f32) go to the reference kernel on f32 copies.
+  for (const auto& s : srcs)
+    if (s.data_type() != srcs[0].data_type()) return std::nullopt;
   // A blocked output only when every input is blocked the same way; else plain.
-  md dst = plain_md(y.shape);
+  const auto dt = srcs[0].data_type();
+  const auto st = shape_strides(y.shape);
+  md dst(to_dims(y.shape), dt, dnnl::memory::dims(st.begin(), st.end()));
   bool same = true;
   for (const auto& s : srcs)
     if (layout_name(s) != layout_name(srcs[0])) same = false;
-  if (same && !is_plain(srcs[0], g.value(n.inputs[0]).shape))
-    dst = md(to_dims(y.shape), dnnl::memory::data_type::f32, tag::any);
+  if (same && layout_name(srcs[0]) != layout_name(plain_md(g.value(n.inputs[0]).shape)))
+    dst = md(to_dims(y.shape), dt, tag::any);
   dnnl::concat::primitive_desc pd;
   try {
     pd = dnnl::concat::primitive_desc(dst, axis, srcs, c.eng, scratch_attr());

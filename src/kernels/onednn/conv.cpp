@@ -45,15 +45,21 @@ std::optional<Built> build_conv(const Node& n, const BuildContext& c) {
   // Activations with channels a multiple of 16 are kept in nChw16c, the layout every fp32
   // AVX-512 convolution (brgconv, Winograd) and pooling accepts: mixing brgconv's own choice
   // (nhwc) with Winograd layers (nChw16c only) would put a reorder around every Winograd layer.
+  // Under bf16 there is no Winograd to accommodate: oneDNN's own choice (nhwc, for brgconv's
+  // bf16 kernels) is kept.
   const char* pol = std::getenv("INFERLAB_CONV_LAYOUT");
-  const bool blocked_policy = !pol || std::string(pol) == "blocked";
+  const bool blocked_policy =
+      c.options.precision == Precision::f32 && (!pol || std::string(pol) == "blocked");
   auto act_tag = [&](std::int64_t ch) {
     return blocked_policy && ch % 16 == 0 ? tag::nChw16c : tag::any;
   };
-  const md src_any(to_dims(x), memory::data_type::f32, act_tag(x[1]));
-  const md w_any(wdims, memory::data_type::f32, tag::any);
+  // Under bf16, source, weights and destination are bf16 (oneDNN accumulates in f32), the bias
+  // stays f32: tensors then stay bf16 from one convolution to the next.
+  const memory::data_type dt = compute_type(c);
+  const md src_any(to_dims(x), dt, act_tag(x[1]));
+  const md w_any(wdims, dt, tag::any);
   const md b_md({w[0]}, memory::data_type::f32, tag::x);
-  const md dst_any(to_dims(y), memory::data_type::f32, act_tag(y[1]));
+  const md dst_any(to_dims(y), dt, act_tag(y[1]));
   const memory::dims strides(win.strides.begin(), win.strides.end());
   memory::dims dil(win.dilations.begin(), win.dilations.end());
   for (auto& d : dil) d -= 1;

@@ -39,8 +39,9 @@ std::optional<Built> build_inner_product(const Node& n, const BuildContext& c) {
     bias.data<float>()[o] = C ? beta * C->data<float>()[C->numel() == 1 ? 0 : o] : 0.f;
 
   using dnnl::memory;
-  const md src(to_dims(av.shape), memory::data_type::f32, tag::nc);
-  const md w_any({N, K}, memory::data_type::f32, tag::any);
+  // Under bf16: bf16 source and weights, f32 destination (classifier scores leave in f32).
+  const md src(to_dims(av.shape), compute_type(c), tag::nc);
+  const md w_any({N, K}, compute_type(c), tag::any);
   const md b_md({N}, memory::data_type::f32, tag::x);
   const md dst({M, N}, memory::data_type::f32, tag::nc);
   dnnl::inner_product_forward::primitive_desc pd;

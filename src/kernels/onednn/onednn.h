@@ -73,6 +73,11 @@ std::optional<Built> build_transpose(const Node& n, const BuildContext& c);
 std::optional<Built> build_node(const Node& n, const BuildContext& c);
 
 // Helpers.
+// The data type of the compute layers' activations and weights under CompileOptions::precision:
+// bf16 for Precision::bf16, else f32 (accumulation and bias stay f32 either way).
+dnnl::memory::data_type compute_type(const BuildContext& c);
+// "f32", "bf16", "i8" (s8/u8), "i32" for a descriptor's data type.
+std::string precision_of(const md& d);
 md plain_md(const Shape& s);  // dense row-major f32
 bool is_plain(const md& d, const Shape& s);
 std::string layout_name(const md& d);  // "nChw16c", "nchw", "nc", ...

@@ -41,7 +41,8 @@ std::optional<Built> build_pool(const Node& n, const BuildContext& c) {
       if (pr[i] < 0) pr[i] = 0;
     }
   }
-  const md dst_any(to_dims(y), dnnl::memory::data_type::f32, tag::any);
+  // In the input's data type (bf16 after a bf16 convolution).
+  const md dst_any(to_dims(y), c.in[0].data_type(), tag::any);
   dnnl::pooling_forward::primitive_desc pd;
   try {
     pd = {{dnnl::prop_kind::forward_inference, alg, c.in[0], dst_any, strides, kernel, pl, pr},
