@@ -108,7 +108,7 @@ class Engine:
             "api": "async (AsyncInferQueue)" if asynchronous else "sync",
             "hint": str(c.get_property(hints.performance_mode)).split(".")[-1],
             "pin": bool(c.get_property(hints.enable_cpu_pinning)),
-            "inference_precision": str(got), "quantized_model": is_quantized(model),
+            "inference_precision": got.get_type_name(), "quantized_model": is_quantized(model),
             "perf_count": self.pc}
         return {"version": f"OpenVINO {ov.get_version()}", "compile_ms": ms, "in_flight": in_flight,
                 "outputs": self.outputs, "settings": settings}
