@@ -126,7 +126,8 @@ class PeerBackend : public Backend {
   std::vector<LayerProfile> layer_profile() override {
     if (!opts_.perf_counters) return {};
     std::vector<LayerProfile> out;
-    for (const auto& l : worker_->call({{"cmd", "profile"}}, opts_.timeout_s).at("layers")) {
+    const nlohmann::json reply = worker_->call({{"cmd", "profile"}}, opts_.timeout_s);
+    for (const auto& l : reply.at("layers")) {
       LayerProfile p;
       p.name = l.value("name", "");
       p.op_type = l.value("op_type", "");

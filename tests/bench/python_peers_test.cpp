@@ -91,6 +91,40 @@ TEST_P(PythonPeer, UnsupportedPrecisionIsAnError) {
 
 INSTANTIATE_TEST_SUITE_P(Peers, PythonPeer, ::testing::Values("openvino", "tensorflow", "pytorch"));
 
+TEST(PythonPeers, OpenvinoPerLayerCounters) {
+  const fs::path dir = fs::temp_directory_path() / ("inferlab-ovpc-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  BackendOptions o;
+  o.model = (dir / "add.onnx").string();
+  o.perf_counters = true;
+  write_add_model(o.model, {2, 5});
+  std::unique_ptr<Backend> be;
+  try {
+    be = open_backend("openvino", o);
+  } catch (const Error& e) {
+    fs::remove_all(dir);
+    if (std::string(e.what()).find("not installed") != std::string::npos) GTEST_SKIP() << e.what();
+    throw;
+  }
+  Tensor a(DType::f32, {2, 5});
+  be->set_samples({{{"a", a}, {"b", a}}});
+  bench::LoadPlan p;
+  p.min_queries = 5;
+  p.warmup_queries = 0;
+  p.batch = 2;
+  be->measure(p);
+  const auto layers = be->layer_profile();
+  ASSERT_FALSE(layers.empty());
+  std::int64_t runs = 0;
+  for (const auto& l : layers) {
+    EXPECT_FALSE(l.op_type.empty()) << l.name;
+    EXPECT_FALSE(l.implementation.empty()) << l.name;
+    runs = std::max(runs, l.count);
+  }
+  EXPECT_EQ(runs, 6);  // the first inference and the five measured ones
+  fs::remove_all(dir);
+}
+
 TEST(PythonPeers, AbsentEnvironmentIsOneClearMessage) {
   const fs::path home = fs::temp_directory_path() / ("inferlab-home-" + std::to_string(getpid()));
   fs::create_directories(home / "tools" / "peers");
