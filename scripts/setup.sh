@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every dependency of inferlab on Debian 12. Idempotent: safe to run twice.
-# Usage: scripts/setup.sh [--with-pytorch]
+# Usage: scripts/setup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,27 +13,27 @@ PKGS=(
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsqlite3-dev libpugixml-dev libjpeg-dev libpng-dev libhwloc-dev zlib1g-dev
   libopencv-dev
+  python3-venv python3-torch python3-torchvision python3-onnx python3-numpy
 )
-if [ "${1:-}" = "--with-pytorch" ]; then
-  PKGS+=(python3-torch python3-torchvision python3-numpy)
-fi
 
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 # Node.js is needed for the ONNX Runtime peer backend (onnxruntime-node ships libonnxruntime).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nodejs npm
 fi
 # --ignore-scripts: the package's install script tries to download GPU providers and fails offline.
 if [ ! -f third_party/node/node_modules/onnxruntime-node/package.json ]; then
   mkdir -p third_party/node
   (cd third_party/node && npm install --ignore-scripts --no-audit --no-fund --silent onnxruntime-node@1.30.0)
 fi
+# The Python peers (OpenVINO, TensorFlow, PyTorch), pinned in scripts/requirements.txt.
+scripts/setup_venv.sh
 echo "setup: all dependencies present"

@@ -23,8 +23,9 @@ void add_bench_options(CLI::App* cmd, BenchArgs& a) {
   cmd->add_option("--shape", a.shapes, "NAME=1x3x224x224 (repeatable; benchmark_app -shape)");
   add_precision_option(cmd, a.backend.precision);
   cmd->add_flag("--pc,--perf-counters", a.perf_counters,
-                "per-layer counters, native backend (benchmark_app -pc)");
-  cmd->add_option("--backend", a.backend_name, "native (default), onnxruntime, opencv, pytorch");
+                "per-layer counters, native and openvino backends (benchmark_app -pc)");
+  cmd->add_option("--backend", a.backend_name,
+                  "native (default), openvino, onnxruntime, tensorflow, pytorch, opencv");
   cmd->add_option("--engine", a.backend.engine, "native engine: optimized or reference");
   cmd->add_option("--conv-algo", a.backend.conv_algo, "native engine: auto, direct or winograd")
       ->check(CLI::IsMember({"auto", "direct", "winograd"}));
@@ -96,8 +97,8 @@ void resolve_bench_args(BenchArgs& a) {
   b.async = a.api == "async";
   b.pin = !a.no_pin;
   b.perf_counters = a.perf_counters;
-  if (a.perf_counters && a.backend_name != "native")
-    fail("--perf-counters is available with the native backend only");
+  if (a.perf_counters && a.backend_name != "native" && a.backend_name != "openvino")
+    fail("--perf-counters is available with the native and openvino backends only");
 
   const int cores = static_cast<int>(available_cpus().size());
   const int need = std::max(1, a.streams) * std::max(1, a.threads);

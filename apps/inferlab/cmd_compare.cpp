@@ -196,6 +196,7 @@ void run_compare(CompareCmd& c) {
                         {"note", r.agreement.note},
                         {"max_abs_diff", r.agreement.max_abs},
                         {"max_rel_diff", r.agreement.max_rel},
+                        {"max_elem_rel_diff", r.agreement.max_elem_rel},
                         {"top1_agreement", r.agreement.top1_agreement()},
                         {"top1_rows", r.agreement.rows},
                         {"reference", ref_name}};

@@ -9,14 +9,16 @@
 namespace inferlab::backends {
 
 const std::vector<std::string>& backend_names() {
-  static const std::vector<std::string> names{"native", "onnxruntime", "opencv", "pytorch"};
+  static const std::vector<std::string> names{"native",  "onnxruntime", "opencv",
+                                              "pytorch", "openvino",    "tensorflow"};
   return names;
 }
 
 void check_backend_name(const std::string& name) {
   const auto& n = backend_names();
   if (std::find(n.begin(), n.end(), name) == n.end())
-    fail("unknown backend '{}' (known: native, onnxruntime, opencv, pytorch)", name);
+    fail("unknown backend '{}' (known: native, onnxruntime, opencv, pytorch, openvino, tensorflow)",
+         name);
 }
 
 std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOptions& o) {

@@ -12,15 +12,20 @@ void compare_one(const Tensor& ref, const Tensor& other, OutputAgreement& a) {
     fail("output shapes differ: {} vs {}", shape_str(r.shape()), shape_str(o.shape()));
   const float* p = r.data<float>();
   const float* q = o.data<float>();
+  double scale = 0, out_abs = 0;
   for (std::int64_t i = 0; i < r.numel(); ++i) {
     const double d = std::fabs(static_cast<double>(p[i]) - q[i]);
     if (std::isnan(d)) {
-      a.max_abs = a.max_rel = INFINITY;
+      a.max_abs = a.max_rel = a.max_elem_rel = out_abs = INFINITY;
       continue;
     }
-    a.max_abs = std::max(a.max_abs, d);
-    a.max_rel = std::max(a.max_rel, d / std::max(std::fabs(static_cast<double>(p[i])), 1e-6));
+    scale = std::max(scale, std::fabs(static_cast<double>(p[i])));
+    out_abs = std::max(out_abs, d);
+    a.max_elem_rel =
+        std::max(a.max_elem_rel, d / std::max(std::fabs(static_cast<double>(p[i])), 1e-6));
   }
+  a.max_abs = std::max(a.max_abs, out_abs);
+  a.max_rel = std::max(a.max_rel, out_abs / std::max(scale, 1e-6));
   // Classifier-like output [N, C] or [N, C, 1, 1]: top-1 per row.
   const Shape& s = r.shape();
   bool classifier = s.size() >= 2 && s[1] > 1;

@@ -1,67 +1,21 @@
 // Peer backends: each runs in a worker process (tools/ort_worker.js under node,
-// inferlab-opencv-worker, tools/torch_worker.py under /usr/bin/python3) that loads the model,
-// measures load plans with the same clock rules as the native harness and runs inferences on
-// tensors exchanged as .npy files. Statistics are computed here, in bench/stats.
+// inferlab-opencv-worker, tools/peers/*_worker.py under the project's .venv Python; where they
+// are found: peer_locations.h) that loads the model, measures load plans with the same clock
+// rules as the native harness and runs inferences on tensors exchanged as .npy files.
+// Statistics are computed here, in bench/stats.
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 
 #include "backends/backend_impl.h"
+#include "backends/peer_locations.h"
 #include "backends/worker_process.h"
 #include "frontends/tensor_file.h"
 
 namespace inferlab::backends {
 namespace fs = std::filesystem;
 namespace {
-
-std::string source_dir() {
-  if (const char* s = std::getenv("INFERLAB_SOURCE_DIR")) return s;
-  return INFERLAB_SOURCE_DIR;
-}
-
-// The OpenCV worker is built next to the inferlab executable; tests find it in the build dir.
-std::string opencv_worker_path() {
-  if (const char* s = std::getenv("INFERLAB_OPENCV_WORKER")) return s;
-  std::vector<fs::path> candidates;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(self.parent_path() / "inferlab-opencv-worker");
-    candidates.push_back(self.parent_path().parent_path() / "inferlab-opencv-worker");
-  }
-#ifdef INFERLAB_BUILD_DIR
-  candidates.push_back(fs::path(INFERLAB_BUILD_DIR) / "inferlab-opencv-worker");
-#endif
-  for (const auto& c : candidates)
-    if (fs::exists(c)) return c.string();
-  fail(
-      "opencv backend unavailable: inferlab-opencv-worker not found next to this program (build "
-      "the 'inferlab-opencv-worker' target, or set INFERLAB_OPENCV_WORKER)");
-}
-
-struct WorkerCommand {
-  std::vector<std::string> argv, env;
-};
-
-WorkerCommand worker_command(const std::string& name) {
-  const std::string src = source_dir();
-  if (name == "onnxruntime") {
-    const std::string mods = src + "/third_party/node/node_modules";
-    if (!fs::exists(mods + "/onnxruntime-node/package.json"))
-      fail("onnxruntime backend unavailable: {} lacks onnxruntime-node (run scripts/setup.sh)",
-           mods);
-    for (const char* node : {"/usr/bin/node", "/usr/local/bin/node"})
-      if (fs::exists(node)) return {{node, src + "/tools/ort_worker.js"}, {"NODE_PATH=" + mods}};
-    fail("onnxruntime backend unavailable: node not found (/usr/bin/node)");
-  }
-  if (name == "opencv") return {{opencv_worker_path()}, {}};
-  if (name == "pytorch") {
-    if (!fs::exists("/usr/bin/python3")) fail("pytorch backend unavailable: no /usr/bin/python3");
-    return {{"/usr/bin/python3", src + "/tools/torch_worker.py"}, {}};
-  }
-  fail("unknown peer backend '{}'", name);
-}
 
 class TempDir {
  public:
@@ -112,6 +66,7 @@ class PeerBackend : public Backend {
         {"opt_level", o.opt_level},
         {"precision", precision_name(o.precision)},
         {"pin", o.pin},
+        {"perf_counters", o.perf_counters},
         {"cores", cores}};
     const auto r = worker_->call(req, o.timeout_s);
     info_.version = r.value("version", std::string("?"));
@@ -165,6 +120,23 @@ class PeerBackend : public Backend {
     TensorMap out;
     for (const auto& [name, path] : r.at("outputs").items())
       out[name] = read_tensor_file(path.get<std::string>());
+    return out;
+  }
+
+  std::vector<LayerProfile> layer_profile() override {
+    if (!opts_.perf_counters) return {};
+    std::vector<LayerProfile> out;
+    const nlohmann::json reply = worker_->call({{"cmd", "profile"}}, opts_.timeout_s);
+    for (const auto& l : reply.at("layers")) {
+      LayerProfile p;
+      p.name = l.value("name", "");
+      p.op_type = l.value("op_type", "");
+      p.implementation = l.value("implementation", "");
+      p.layout = l.value("layout", "");
+      p.time_ms = l.value("time_ms", 0.0);
+      p.count = l.value("count", std::int64_t{0});
+      out.push_back(std::move(p));
+    }
     return out;
   }
 

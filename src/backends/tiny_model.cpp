@@ -8,7 +8,7 @@
 
 namespace inferlab::backends {
 
-void write_add_model(const std::string& path, const Shape& shape) {
+void write_add_model(const std::string& path, const Shape& shape, const std::string& op) {
   onnx::ModelProto m;
   m.set_ir_version(8);
   m.set_producer_name(std::string("inferlab"));
@@ -26,7 +26,7 @@ void write_add_model(const std::string& path, const Shape& shape) {
   port(g->add_output(), "y");
   onnx::NodeProto* n = g->add_node();
   n->set_name(std::string("add0"));
-  n->set_op_type(std::string("Add"));
+  n->set_op_type(op);
   n->add_input(std::string("a"));
   n->add_input(std::string("b"));
   n->add_output(std::string("y"));

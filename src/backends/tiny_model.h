@@ -6,7 +6,8 @@
 
 namespace inferlab::backends {
 
-// y = a + b, float tensors of `shape` (inputs "a", "b", output "y"), opset 13.
-void write_add_model(const std::string& path, const Shape& shape);
+// y = a + b, float tensors of `shape` (inputs "a", "b", output "y"), opset 13; `op` another
+// binary operator in place of Add (tests of conversions that lack one).
+void write_add_model(const std::string& path, const Shape& shape, const std::string& op = "Add");
 
 }  // namespace inferlab::backends

@@ -19,6 +19,7 @@
 
 #include "backends/backend.h"
 #include "bench/loadgen.h"
+#include "clip_bounds.h"
 #include "frontends/tensor_file.h"
 
 using nlohmann::json;
@@ -69,9 +70,12 @@ class Worker : public bench::SystemUnderTest {
     cv::setNumThreads(threads_ * streams);
     for (const auto& in : r.at("inputs")) input_names_.push_back(in.at("name"));
     const auto t0 = bench::Clock::now();
+    int clips = 0;
+    const std::vector<std::uint8_t> model =
+        opencv_worker::model_with_clip_attributes(r.at("model").get<std::string>(), &clips);
     for (int i = 0; i < streams; ++i) {
       auto s = std::make_unique<Stream>();
-      s->net = cv::dnn::readNetFromONNX(r.at("model").get<std::string>());
+      s->net = cv::dnn::readNetFromONNX(reinterpret_cast<const char*>(model.data()), model.size());
       s->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
       s->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
       streams_.push_back(std::move(s));
@@ -91,6 +95,7 @@ class Worker : public bench::SystemUnderTest {
               {"nireq", nireq_},
               {"dnn_backend", "DNN_BACKEND_OPENCV"},
               {"target", "CPU"},
+              {"clip_bounds_to_attributes", clips},
               {"api", r.value("async", true) ? "async" : "sync"},
               {"pin", false}}}};
   }
