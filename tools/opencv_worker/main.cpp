@@ -71,7 +71,7 @@ class Worker : public bench::SystemUnderTest {
     const auto t0 = bench::Clock::now();
     for (int i = 0; i < streams; ++i) {
       auto s = std::make_unique<Stream>();
-      s->net = cv::dnn::readNetFromONNX(r.at("model").get<std::string>());
+      s->net = read_net(r);
       s->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
       s->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
       streams_.push_back(std::move(s));
@@ -93,6 +93,17 @@ class Worker : public bench::SystemUnderTest {
               {"target", "CPU"},
               {"api", r.value("async", true) ? "async" : "sync"},
               {"pin", false}}}};
+  }
+
+  // OpenCV DNN's own readers: Caffe nets (.prototxt + .caffemodel) or ONNX.
+  static cv::dnn::Net read_net(const json& r) {
+    const std::string model = r.at("model").get<std::string>();
+    const std::string weights = r.value("weights", "");
+    if (model.size() > 9 && model.compare(model.size() - 9, 9, ".prototxt") == 0) {
+      if (weights.empty()) throw std::runtime_error(model + ": no .caffemodel weights given");
+      return cv::dnn::readNetFromCaffe(model, weights);
+    }
+    return cv::dnn::readNetFromONNX(model);
   }
 
   json samples(const json& r) {
