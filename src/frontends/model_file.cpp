@@ -4,6 +4,7 @@
 
 #include "frontends/caffe/caffe_importer.h"
 #include "frontends/onnx/onnx_importer.h"
+#include "frontends/openvino/ir_importer.h"
 
 namespace inferlab {
 
@@ -26,7 +27,7 @@ std::shared_ptr<Graph> read_model_file(const std::string& path, const std::strin
     case ModelFormat::caffe:
       return import_caffe(path, weights);
     case ModelFormat::openvino:
-      unsupported("{}: OpenVINO IR import is not available yet", path);
+      return import_openvino(path, weights);
   }
   fail("{}: unknown model format", path);
 }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "inferlab/inferlab.h"
@@ -50,6 +51,21 @@ inline Tensor run_once(const std::shared_ptr<Graph>& model, const Tensor& x,
   r.set_tensor(cm.inputs().at(0).name, x);
   r.infer();
   return r.get_tensor(cm.outputs().at(index).name).clone();
+}
+
+// Runs `model` once on input `x`; every output by name.
+inline std::map<std::string, Tensor> run_all(const std::shared_ptr<Graph>& model, const Tensor& x,
+                                             const std::string& engine = "optimized") {
+  CompileOptions o;
+  o.engine = engine;
+  o.pin = false;
+  CompiledModel cm = Core().compile_model(model, o);
+  InferRequest r = cm.create_infer_request();
+  r.set_tensor(cm.inputs().at(0).name, x);
+  r.infer();
+  std::map<std::string, Tensor> out;
+  for (const auto& p : cm.outputs()) out[p.name] = r.get_tensor(p.name).clone();
+  return out;
 }
 
 inline Tensor filled(const Shape& s, std::initializer_list<float> v) {
