@@ -2,6 +2,8 @@
 // layer formats, weights from a .caffemodel, and every kind of bad input.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "formats_util.h"
 #include "frontends/caffe/caffe.pb.h"
 #include "frontends/caffe/caffe_importer.h"
@@ -167,6 +169,28 @@ layer { name: "c" type: "Convolution" bottom: "data" top: "c"
     FAIL() << "missing weights accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--weights"), std::string::npos) << e.what();
+  }
+}
+
+// LRN across channels against the formula, computed here channel by channel.
+TEST(CaffeImport, LrnAcrossChannelsMatchesFormula) {
+  ModelDir d;
+  auto g = import_caffe(d.write("lrn.prototxt", R"(
+input: "data" input_dim: 1 input_dim: 4 input_dim: 1 input_dim: 1
+layer { name: "norm" type: "LRN" bottom: "data" top: "norm"
+  lrn_param { local_size: 3 alpha: 0.5 beta: 0.75 k: 2 } }
+)"));
+  const float x[4] = {1, -2, 3, 0.5f};
+  const Tensor in = filled({1, 4, 1, 1}, {x[0], x[1], x[2], x[3]});
+  const Tensor y = run_once(g, in);
+  const Tensor fast = run_once(g, in, "optimized");
+  for (int c = 0; c < 4; ++c) {
+    EXPECT_NEAR(fast.data<float>()[c], y.data<float>()[c], 1e-6) << "optimized, channel " << c;
+    float sum = 0;
+    for (int j = c - 1; j <= c + 1; ++j)
+      if (j >= 0 && j < 4) sum += x[j] * x[j];
+    const float want = x[c] / std::pow(2.0f + 0.5f / 3 * sum, 0.75f);
+    EXPECT_NEAR(y.data<float>()[c], want, 1e-5) << "channel " << c;
   }
 }
 
