@@ -9,6 +9,9 @@
 namespace inferlab::cli {
 
 void add_bench_options(CLI::App* cmd, BenchArgs& a) {
+  cmd->add_option(
+      "--weights", a.backend.weights,
+      "weights of a .prototxt (.caffemodel) or .xml (.bin) model; default: the file beside it");
   cmd->add_option("-b,--batch", a.batch, "batch: dimension 0 of every input (benchmark_app -b)");
   cmd->add_option("--api", a.api, "sync or async (benchmark_app -api)");
   cmd->add_option("--streams", a.streams, "streams; 0: from the hint (benchmark_app -nstreams)");

@@ -22,7 +22,7 @@ namespace {
 using namespace inferlab::data;
 
 struct AccuracyOptions {
-  std::string model, dataset, task = "classification", preset, preprocess, detection;
+  std::string model, weights, dataset, task = "classification", preset, preprocess, detection;
   std::string labels, classes, split, backend = "native", engine = "optimized", conv_algo = "auto";
   std::string json, predictions, compare, scores_output, boxes_output;
   std::size_t limit = 0, every = 1;
@@ -60,6 +60,7 @@ std::unique_ptr<BackendModel> open_backend_model(const AccuracyOptions& o) {
   backends::check_backend_name(o.backend);
   backends::BackendOptions bo;
   bo.model = o.model;
+  bo.weights = o.weights;
   bo.engine = o.engine;
   bo.conv_algo = o.conv_algo;
   bo.precision = o.precision;
@@ -67,7 +68,7 @@ std::unique_ptr<BackendModel> open_backend_model(const AccuracyOptions& o) {
   bo.pin = false;  // the decode workers share the cores
   bo.async = false;
   // The model's own input (dimensions possibly dynamic), read with inferlab's importer.
-  const auto graph = Core().read_model(o.model);
+  const auto graph = Core().read_model(o.model, o.weights);
   if (graph->inputs.size() != 1)
     fail("{}: the model has {} runtime inputs, accuracy takes single-input image models", o.model,
          graph->inputs.size());
@@ -290,7 +291,10 @@ void run_accuracy(AccuracyOptions o) {  // a copy: records what was compiled
 void setup(CLI::App& root) {
   auto o = std::make_shared<AccuracyOptions>();
   auto* cmd = root.add_subcommand("accuracy", "Accuracy of a model on a labelled dataset");
-  cmd->add_option("model", o->model, "ONNX model")->required();
+  cmd->add_option("model", o->model, "model (.onnx, .prototxt, .xml)")->required();
+  cmd->add_option(
+      "--weights", o->weights,
+      "weights of a .prototxt (.caffemodel) or .xml (.bin) model; default: the file beside it");
   cmd->add_option("--dataset", o->dataset,
                   "dataset folder: labels.txt list, class folders, MNIST IDX files, a VOC tree, or "
                   "plain images (detection agreement)")

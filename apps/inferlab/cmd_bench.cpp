@@ -191,7 +191,7 @@ void run_bench(BenchCmd& c) {
 void setup(CLI::App& root) {
   auto c = std::make_shared<BenchCmd>();
   auto* cmd = root.add_subcommand("bench", "Benchmark a model (scenarios, repetitions, backends)");
-  cmd->add_option("model", c->args.model, "ONNX model file");
+  cmd->add_option("model", c->args.model, "model file (.onnx, .prototxt, .xml)");
   add_bench_options(cmd, c->args);
   cmd->add_option("--json", c->args.json, "write the result as JSON");
   cmd->add_option("--csv", c->args.csv, "write the result as CSV");

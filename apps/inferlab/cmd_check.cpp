@@ -41,12 +41,20 @@ std::vector<fs::path> numbered(const fs::path& dir, const std::string& prefix,
 
 enum class Outcome { pass, fail, skip };
 
+// The model of a case folder: model.onnx, model.prototxt (+ .caffemodel) or model.xml (+ .bin);
+// empty when there is none.
+fs::path case_model(const fs::path& dir) {
+  for (const char* name : {"model.onnx", "model.prototxt", "model.xml"})
+    if (fs::exists(dir / name)) return dir / name;
+  return {};
+}
+
 // Runs every data set of one case; returns the outcome and prints its line.
 Outcome check_case(const fs::path& dir, const CheckOptions& o) {
   const std::string name = dir.filename().string();
   try {
     Core core;
-    auto model = core.read_model((dir / "model.onnx").string());
+    auto model = core.read_model(case_model(dir).string());
     std::vector<fs::path> sets;
     for (const auto& e : fs::directory_iterator(dir))
       if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0)
@@ -117,14 +125,16 @@ void run_check(const CheckOptions& o) {
   std::vector<fs::path> cases;
   for (const auto& p : o.paths) {
     if (!fs::is_directory(p)) throw Error(fmt::format("{}: not a folder", p));
-    if (fs::exists(fs::path(p) / "model.onnx")) {
+    if (!case_model(p).empty()) {
       cases.emplace_back(p);
       continue;
     }
     std::vector<fs::path> sub;
     for (const auto& e : fs::directory_iterator(p))
-      if (e.is_directory() && fs::exists(e.path() / "model.onnx")) sub.push_back(e.path());
-    if (sub.empty()) throw Error(fmt::format("{}: holds no model.onnx, nor folders that do", p));
+      if (e.is_directory() && !case_model(e.path()).empty()) sub.push_back(e.path());
+    if (sub.empty()) {
+      throw Error(fmt::format("{}: holds no model.onnx (.prototxt, .xml), nor folders that do", p));
+    }
     std::sort(sub.begin(), sub.end());
     cases.insert(cases.end(), sub.begin(), sub.end());
   }

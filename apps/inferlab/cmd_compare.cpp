@@ -266,7 +266,7 @@ void setup(CLI::App& root) {
   auto c = std::make_shared<CompareCmd>();
   auto* cmd = root.add_subcommand(
       "compare", "Benchmark a model on several backends; check their outputs agree");
-  cmd->add_option("model", c->args.model, "ONNX model file");
+  cmd->add_option("model", c->args.model, "model file (.onnx, .prototxt, .xml)");
   cmd->add_option("--backends", c->backends,
                   "comma-separated: native,onnxruntime,opencv,pytorch (default the first three)");
   add_bench_options(cmd, c->args);

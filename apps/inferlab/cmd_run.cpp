@@ -13,7 +13,7 @@ namespace inferlab::cli {
 namespace {
 
 struct RunOptions {
-  std::string model;
+  std::string model, weights;
   std::vector<std::string> inputs, shapes;
   std::string output_dir, engine = "optimized", conv_algo = "auto";
   std::int64_t batch = 0;
@@ -64,7 +64,7 @@ void run(const RunOptions& o) {
     if (!co.shapes.count(name) && o.batch == 0) co.shapes[name] = given[name].shape();
   }
   Core core;
-  auto model = core.read_model(o.model);
+  auto model = core.read_model(o.model, o.weights);
   for (const auto& [name, t] : given) check_given_input(*model, o, name, t, file_of[name]);
   CompiledModel cm = core.compile_model(model, co);
   for (const auto& note : cm.notes()) fmt::print("note: {}\n", note);
@@ -120,7 +120,10 @@ void run(const RunOptions& o) {
 void setup(CLI::App& root) {
   auto o = std::make_shared<RunOptions>();
   auto* cmd = root.add_subcommand("run", "Run a model once on given or random inputs");
-  cmd->add_option("model", o->model, "ONNX model file")->required();
+  cmd->add_option("model", o->model, "model file (.onnx, .prototxt, .xml)")->required();
+  cmd->add_option(
+      "--weights", o->weights,
+      "weights of a .prototxt (.caffemodel) or .xml (.bin) model; default: the file beside it");
   cmd->add_option("--input", o->inputs, "NAME=FILE.pb|FILE.npy (repeatable); random when absent");
   cmd->add_option("--shape", o->shapes, "NAME=1x3x224x224: fix an input's shape (repeatable)");
   cmd->add_option("--batch", o->batch, "set dimension 0 of every input")

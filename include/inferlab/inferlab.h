@@ -120,8 +120,10 @@ class CompiledModel {
 
 class Core {
  public:
-  // Reads an ONNX model; throws Error naming the file and problem.
-  std::shared_ptr<Graph> read_model(const std::string& path) const;
+  // Reads a model in the format of its extension (.onnx, .prototxt, .xml); `weights` names the
+  // separate weights file of Caffe (.caffemodel) and OpenVINO IR (.bin), by default the one
+  // beside the model. Throws Error naming the file and problem.
+  std::shared_ptr<Graph> read_model(const std::string& path, const std::string& weights = "") const;
   CompiledModel compile_model(const std::shared_ptr<const Graph>& model,
                               const CompileOptions& options = {}) const;
   CompiledModel compile_model(const std::string& path, const CompileOptions& options = {}) const;

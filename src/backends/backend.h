@@ -16,6 +16,7 @@ namespace inferlab::backends {
 // Settings common to all backends; each maps them to its own knobs and reports what it used.
 struct BackendOptions {
   std::string model;
+  std::string weights;                  // Caffe .caffemodel / OpenVINO .bin; "" = beside model
   std::int64_t batch = 0;               // >0: dimension 0 of every input
   std::map<std::string, Shape> shapes;  // per-input shape overrides
   std::string engine = "optimized";     // native only

@@ -93,7 +93,7 @@ class NativeBackend : public Backend {
     co.precision = o.precision;
     co.perf_counters = o.perf_counters;
     Core core;
-    cm_ = core.compile_model(o.model, co);
+    cm_ = core.compile_model(core.read_model(o.model, o.weights), co);
     int nireq = o.nireq > 0 ? o.nireq : cm_.streams();
     if (!o.async) nireq = 1;
     for (int i = 0; i < nireq; ++i) reqs_.push_back(cm_.create_infer_request());

@@ -11,6 +11,7 @@
 #include "backends/backend_impl.h"
 #include "backends/peer_locations.h"
 #include "backends/worker_process.h"
+#include "frontends/caffe/caffe_importer.h"
 #include "frontends/tensor_file.h"
 
 namespace inferlab::backends {
@@ -34,6 +35,14 @@ class TempDir {
   std::string path_;
 };
 
+// The weights file a worker reads: the one given, or (Caffe) the one inferlab's importer would
+// take beside the prototxt, so both runtimes read the same files.
+std::string peer_weights(const BackendOptions& o) {
+  std::string w = o.weights;
+  if (w.empty() && fs::path(o.model).extension() == ".prototxt") w = caffe_weights_beside(o.model);
+  return w.empty() ? w : fs::absolute(w).string();
+}
+
 std::string safe_name(std::string s) {
   for (char& c : s)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
@@ -55,6 +64,7 @@ class PeerBackend : public Backend {
     const nlohmann::json req = {
         {"cmd", "load"},
         {"model", fs::absolute(o.model).string()},
+        {"weights", peer_weights(o)},
         {"graph_name", graph_name},
         {"inputs", inputs},
         {"batch", o.batch},

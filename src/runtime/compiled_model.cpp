@@ -4,7 +4,7 @@
 #include <mutex>
 #include <set>
 
-#include "frontends/onnx/onnx_importer.h"
+#include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
 #include "passes/shape_inference.h"
 #include "runtime/program.h"
@@ -87,8 +87,8 @@ std::size_t port_index(const std::vector<PortInfo>& ports, const std::string& na
 
 }  // namespace
 
-std::shared_ptr<Graph> Core::read_model(const std::string& path) const {
-  return import_onnx(path);
+std::shared_ptr<Graph> Core::read_model(const std::string& path, const std::string& weights) const {
+  return read_model_file(path, weights);
 }
 
 CompiledModel Core::compile_model(const std::string& path, const CompileOptions& options) const {

@@ -71,11 +71,9 @@ class Worker : public bench::SystemUnderTest {
     for (const auto& in : r.at("inputs")) input_names_.push_back(in.at("name"));
     const auto t0 = bench::Clock::now();
     int clips = 0;
-    const std::vector<std::uint8_t> model =
-        opencv_worker::model_with_clip_attributes(r.at("model").get<std::string>(), &clips);
     for (int i = 0; i < streams; ++i) {
       auto s = std::make_unique<Stream>();
-      s->net = cv::dnn::readNetFromONNX(reinterpret_cast<const char*>(model.data()), model.size());
+      s->net = read_net(r, &clips);
       s->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
       s->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
       streams_.push_back(std::move(s));
@@ -98,6 +96,19 @@ class Worker : public bench::SystemUnderTest {
               {"clip_bounds_to_attributes", clips},
               {"api", r.value("async", true) ? "async" : "sync"},
               {"pin", false}}}};
+  }
+
+  // OpenCV DNN's own readers: Caffe nets (.prototxt + .caffemodel) or ONNX (with Clip bounds
+  // given as constant inputs rewritten to attributes, counted in `clips`).
+  static cv::dnn::Net read_net(const json& r, int* clips) {
+    const std::string model = r.at("model").get<std::string>();
+    const std::string weights = r.value("weights", "");
+    if (model.size() > 9 && model.compare(model.size() - 9, 9, ".prototxt") == 0) {
+      if (weights.empty()) throw std::runtime_error(model + ": no .caffemodel weights given");
+      return cv::dnn::readNetFromCaffe(model, weights);
+    }
+    const std::vector<std::uint8_t> onnx = opencv_worker::model_with_clip_attributes(model, clips);
+    return cv::dnn::readNetFromONNX(reinterpret_cast<const char*>(onnx.data()), onnx.size());
   }
 
   json samples(const json& r) {

@@ -1,0 +1,35 @@
+#include "frontends/model_file.h"
+
+#include <filesystem>
+
+#include "frontends/caffe/caffe_importer.h"
+#include "frontends/onnx/onnx_importer.h"
+#include "frontends/openvino/ir_importer.h"
+
+namespace inferlab {
+
+ModelFormat model_format(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".onnx") return ModelFormat::onnx;
+  if (ext == ".prototxt") return ModelFormat::caffe;
+  if (ext == ".xml") return ModelFormat::openvino;
+  fail(
+      "{}: unknown model format '{}' (known: .onnx, .prototxt with .caffemodel weights, "
+      ".xml with .bin weights)",
+      path, ext);
+}
+
+std::shared_ptr<Graph> read_model_file(const std::string& path, const std::string& weights) {
+  switch (model_format(path)) {
+    case ModelFormat::onnx:
+      if (!weights.empty()) fail("{}: an ONNX model takes no separate weights file", path);
+      return import_onnx(path);
+    case ModelFormat::caffe:
+      return import_caffe(path, weights);
+    case ModelFormat::openvino:
+      return import_openvino(path, weights);
+  }
+  fail("{}: unknown model format", path);
+}
+
+}  // namespace inferlab

@@ -1,0 +1,92 @@
+// Caffe and OpenVINO IR models through the CLI: the acceptance runs on ../shared/data (LeNet on
+// MNIST against OpenCV DNN's own Caffe reader, ultraface's Caffe net against its ONNX export)
+// and the exit status of bad input.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "../cli/cli_util.h"
+#include "formats_util.h"
+
+namespace inferlab::test {
+namespace {
+
+const std::string kShared = INFERLAB_SHARED_DATA;
+
+#define REQUIRE_FILE(path) \
+  if (!fs::exists(path)) GTEST_SKIP() << "shared test data absent: " << (path)
+
+double top1(const std::string& out) {
+  std::smatch m;
+  if (!std::regex_search(out, m, std::regex(R"(top-1 ([0-9.]+)%)"))) return -1;
+  return std::stod(m[1]);
+}
+
+// LeNet (V1 prototxt + caffemodel found beside it) on the first 2,000 MNIST test images:
+// inferlab and OpenCV DNN give the same top-1 (the full 10,000: 99.05% both, docs/formats.md).
+TEST(FormatsCli, LenetMatchesOpenCv) {
+  const std::string model = kShared + "/mnist/lenet.prototxt";
+  REQUIRE_FILE(model);
+  const std::string args =
+      "accuracy " + model + " --dataset " + kShared + "/mnist --preset mnist-lenet --limit 2000";
+  const CliResult native = run_cli(args);
+  ASSERT_EQ(native.status, 0) << native.out;
+  EXPECT_GT(top1(native.out), 98.0) << native.out;
+  const CliResult cv = run_cli(args + " --backend opencv");
+  if (cv.status != 0 && contains(cv.out, "not available")) GTEST_SKIP() << cv.out;
+  ASSERT_EQ(cv.status, 0) << cv.out;
+  EXPECT_EQ(top1(native.out), top1(cv.out)) << native.out << cv.out;
+}
+
+// ultraface's Caffe net and its ONNX export (raw outputs) give the same detections through
+// inferlab's decoding and NMS on every photo.
+TEST(FormatsCli, UltrafaceCaffeAgreesWithOnnx) {
+  const std::string dir = kShared + "/ultraface";
+  REQUIRE_FILE(dir + "/RFB-320.caffemodel");
+  ModelDir d;
+  const std::string common = " --dataset " + dir + "/imgs --task detection --preset ultraface";
+  const CliResult onnx =
+      run_cli("accuracy " + dir + "/version-RFB-320_without_postprocessing.onnx" + common +
+              " --predictions " + d.file("raw.json"));
+  ASSERT_EQ(onnx.status, 0) << onnx.out;
+  const CliResult caffe = run_cli("accuracy " + dir + "/RFB-320.prototxt" + common + " --compare " +
+                                  d.file("raw.json"));
+  ASSERT_EQ(caffe.status, 0) << caffe.out;
+  EXPECT_TRUE(contains(caffe.out, "0 unmatched")) << caffe.out;
+  EXPECT_TRUE(contains(caffe.out, "AGREE")) << caffe.out;
+}
+
+TEST(FormatsCli, BadModelsExitWithStatus2) {
+  ModelDir d;
+  const std::string bad = d.write("bad.prototxt", "layer {\n  name: \"a\" type: }\n");
+  CliResult r = run_cli("run " + bad);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "line 2, column")) << r.out;
+
+  const std::string net = d.write("net.prototxt", R"(
+input: "data" input_dim: 1 input_dim: 1 input_dim: 2 input_dim: 2
+layer { name: "c" type: "Convolution" bottom: "data" top: "c"
+  convolution_param { num_output: 1 kernel_size: 1 } }
+)");
+  r = run_cli("run " + net);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "--weights")) << r.out;
+  r = run_cli("run " + net + " --weights " + d.file("absent.caffemodel"));
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "absent.caffemodel")) << r.out;
+  d.write("trunc.caffemodel", std::string("\x12\x05\x0a\x03", 4));  // a field cut short
+  r = run_cli("run " + net + " --weights " + d.file("trunc.caffemodel"));
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "truncated")) << r.out;
+
+  const std::string xml = d.write("m.xml", "<net name=\"x\" version=\"11\"><layers>");
+  r = run_cli("run " + xml);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "not valid XML")) << r.out;
+  r = run_cli("run " + d.write("m.txt", "x"));
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "unknown model format")) << r.out;
+}
+
+}  // namespace
+}  // namespace inferlab::test

@@ -1,0 +1,161 @@
+// OpenVINO IR import: small hand-written IRs (conversion, bad input) and, where the project's
+// .venv has OpenVINO's converter (ovc), the zoo models converted by ovc against their ONNX runs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include "formats_util.h"
+#include "frontends/model_file.h"
+#include "frontends/openvino/ir_importer.h"
+#include "zoo/zoo.h"
+
+namespace inferlab::test {
+namespace {
+
+// Parameter [1,2] -> Multiply by Const [2] -> ReLU -> Result.
+std::string tiny_ir(const std::string& extra_layer = "", const std::string& const_offset = "0") {
+  return R"(<?xml version="1.0"?>
+<net name="tiny" version="11">
+ <layers>
+  <layer id="0" name="x" type="Parameter" version="opset1">
+   <data shape="1,2" element_type="f32"/>
+   <output><port id="0" precision="FP32" names="x"><dim>1</dim><dim>2</dim></port></output>
+  </layer>
+  <layer id="1" name="w" type="Const" version="opset1">
+   <data element_type="f32" shape="2" offset=")" +
+         const_offset + R"(" size="8"/>
+   <output><port id="0" precision="FP32"><dim>2</dim></port></output>
+  </layer>
+  <layer id="2" name="mul" type="Multiply" version="opset1">
+   <data auto_broadcast="numpy"/>
+   <input><port id="0"/><port id="1"/></input>
+   <output><port id="2" precision="FP32" names="y"/></output>
+  </layer>
+  <layer id="3" name="relu" type="ReLU" version="opset1">
+   <input><port id="0"/></input>
+   <output><port id="1" precision="FP32" names="out"/></output>
+  </layer>)" +
+         extra_layer +
+         R"(
+  <layer id="4" name="out/sink" type="Result" version="opset1"><input><port id="0"/></input></layer>
+ </layers>
+ <edges>
+  <edge from-layer="0" from-port="0" to-layer="2" to-port="0"/>
+  <edge from-layer="1" from-port="0" to-layer="2" to-port="1"/>
+  <edge from-layer="2" from-port="2" to-layer="3" to-port="0"/>
+  <edge from-layer="3" from-port="1" to-layer="4" to-port="0"/>
+ </edges>
+</net>)";
+}
+
+std::string weights_bin() {
+  const float w[2] = {2.0f, -3.0f};
+  return std::string(reinterpret_cast<const char*>(w), sizeof w);
+}
+
+TEST(OpenVinoImport, TinyNetRuns) {
+  ModelDir d;
+  const std::string xml = d.write("tiny.xml", tiny_ir());
+  d.write("tiny.bin", weights_bin());
+  auto g = read_model_file(xml);
+  ASSERT_EQ(g->outputs.size(), 1u);
+  EXPECT_EQ(g->outputs[0], "out");
+  const Tensor y = run_once(g, filled({1, 2}, {1.5f, 1.0f}));
+  EXPECT_FLOAT_EQ(y.data<float>()[0], 3.0f);
+  EXPECT_FLOAT_EQ(y.data<float>()[1], 0.0f);
+}
+
+TEST(OpenVinoImport, BadInputGivesOneClearError) {
+  ModelDir d;
+  const std::string xml = d.write("nobin.xml", tiny_ir());
+  try {
+    import_openvino(xml);
+    FAIL() << "missing .bin accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nobin.bin"), std::string::npos) << e.what();
+  }
+  const std::string past = d.write("past.xml", tiny_ir("", "4"));
+  d.write("past.bin", weights_bin());
+  try {
+    import_openvino(past);
+    FAIL() << "offset past the end accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("runs past the end"), std::string::npos) << e.what();
+  }
+  const std::string unknown = d.write("unknown.xml", tiny_ir(R"(
+  <layer id="7" name="f1" type="Frobnicate" version="opset1"><output><port id="0"/></output></layer>
+  <layer id="8" name="g1" type="Gizmo" version="opset1"><output><port id="0"/></output></layer>)"));
+  d.write("unknown.bin", weights_bin());
+  try {
+    import_openvino(unknown);
+    FAIL() << "unknown operations accepted";
+  } catch (const Unsupported& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("Frobnicate (first layer 'f1')"), std::string::npos) << m;
+    EXPECT_NE(m.find("Gizmo (first layer 'g1')"), std::string::npos) << m;
+  }
+}
+
+// The project's converter: .venv/bin/ovc (scripts/setup.sh installs OpenVINO there).
+std::string ovc() {
+  const std::string p = std::string(INFERLAB_SOURCE_DIR) + "/.venv/bin/ovc";
+  return fs::exists(p) ? p : "";
+}
+
+Tensor random_input(const Shape& s) {
+  Tensor t(DType::f32, s);
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = u(rng);
+  return t;
+}
+
+// ovc's IR of a zoo model runs with outputs matching inferlab's run of the ONNX file: max abs
+// difference at most 1e-4 of the output's range, for every output.
+void check_zoo_ir(const std::string& name) {
+  if (ovc().empty()) GTEST_SKIP() << "OpenVINO's ovc is not in .venv (run scripts/setup.sh)";
+  ModelDir d;
+  const std::string onnx_path = d.file(name + ".onnx");
+  zoo::save_model(zoo::build_model(name, {.batch = 1, .seed = 1}), onnx_path);
+  const std::string xml = d.file(name + ".xml");
+  const std::string cmd = ovc() + " " + onnx_path + " --output_model " + xml +
+                          " --compress_to_fp16=False > " + d.file("ovc.log") + " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "ovc failed: see " << cmd;
+  auto onnx_model = read_model_file(onnx_path);
+  auto ir_model = read_model_file(xml);
+  ASSERT_EQ(ir_model->outputs.size(), onnx_model->outputs.size());
+  const Tensor x = random_input(onnx_model->value(onnx_model->inputs[0]).shape);
+  const auto ref = run_all(onnx_model, x);
+  const auto got = run_all(ir_model, x);
+  for (const auto& [i, a] : ref) {  // outputs matched by name: ovc keeps the tensor names
+    ASSERT_TRUE(got.count(i)) << name << ": the IR has no output '" << i << "'";
+    const Tensor& b = got.at(i);
+    ASSERT_EQ(a.shape(), b.shape()) << "output " << i;
+    float lo = a.data<float>()[0], hi = lo, diff = 0;
+    for (std::int64_t k = 0; k < a.numel(); ++k) {
+      lo = std::min(lo, a.data<float>()[k]);
+      hi = std::max(hi, a.data<float>()[k]);
+      diff = std::max(diff, std::abs(a.data<float>()[k] - b.data<float>()[k]));
+    }
+    std::printf("%s output %s: max abs diff %g, output range %g\n", name.c_str(), i.c_str(), diff,
+                hi - lo);
+    EXPECT_LE(diff, 1e-4f * std::max(hi - lo, 1e-6f))
+        << name << " output " << i << ": max abs diff " << diff << ", range " << hi - lo;
+  }
+}
+
+TEST(OpenVinoZoo, Resnet50MatchesOnnx) {
+  check_zoo_ir("resnet50");
+}
+TEST(OpenVinoZoo, MobilenetV2MatchesOnnx) {
+  check_zoo_ir("mobilenet_v2");
+}
+TEST(OpenVinoZoo, Ssd300MatchesOnnx) {
+  check_zoo_ir("ssd300");
+}
+
+}  // namespace
+}  // namespace inferlab::test
