@@ -23,13 +23,25 @@ void exec(sqlite3* db, const std::string& sql, const std::string& path) {
   }
 }
 
+// Databases written before sweeps existed lack the sweep_id column (rows of a parameter sweep
+// carry their sweep's id so an interrupted sweep resumes).
+void add_sweep_id_column(sqlite3* db, const std::string& path) {
+  Stmt st;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT 1 FROM pragma_table_info('measurements') WHERE name='sweep_id'",
+                         -1, &st.s, nullptr) != SQLITE_OK)
+    fail("results database {}: {}", path, sqlite3_errmsg(db));
+  if (sqlite3_step(st.s) == SQLITE_ROW) return;
+  exec(db, "ALTER TABLE measurements ADD COLUMN sweep_id TEXT", path);
+}
+
 }  // namespace
 
 const std::vector<std::string>& ResultsDb::columns() {
-  static const std::vector<std::string> c{"time",      "kind",       "backend",        "model",
-                                          "scenario",  "batch",      "streams",        "threads",
-                                          "precision", "repetition", "throughput_fps", "p50_ms",
-                                          "p90_ms",    "p99_ms",     "mean_ms",        "run_id"};
+  static const std::vector<std::string> c{
+      "time",    "kind",    "backend",   "model",      "scenario",       "batch",
+      "streams", "threads", "precision", "repetition", "throughput_fps", "p50_ms",
+      "p90_ms",  "p99_ms",  "mean_ms",   "run_id",     "sweep_id"};
   return c;
 }
 
@@ -51,6 +63,7 @@ ResultsDb::ResultsDb(const std::string& path) : path_(path) {
        "repetition INTEGER, throughput_fps REAL, p50_ms REAL, p90_ms REAL, p99_ms REAL, "
        "mean_ms REAL, run_id TEXT, result TEXT NOT NULL)",
        path_);
+  add_sweep_id_column(db_, path_);
 }
 
 ResultsDb::~ResultsDb() {
