@@ -14,6 +14,7 @@ PKGS=(
   libsqlite3-dev libpugixml-dev libjpeg-dev libpng-dev libhwloc-dev zlib1g-dev
   libopencv-dev
   python3-venv python3-torch python3-torchvision python3-onnx python3-numpy
+  chromium
 )
 
 missing=()
@@ -33,6 +34,12 @@ fi
 if [ ! -f third_party/node/node_modules/onnxruntime-node/package.json ]; then
   mkdir -p third_party/node
   (cd third_party/node && npm install --ignore-scripts --no-audit --no-fund --silent onnxruntime-node@1.30.0)
+fi
+# Charts of `inferlab report` (inlined into the HTML, so reports open offline).
+if [ ! -f third_party/node/node_modules/vega-embed/package.json ]; then
+  mkdir -p third_party/node
+  (cd third_party/node && npm install --ignore-scripts --no-audit --no-fund --silent \
+    vega@6.4.0 vega-lite@6.5.0 vega-embed@7.3.0)
 fi
 # The Python peers (OpenVINO, TensorFlow, PyTorch), pinned in scripts/requirements.txt.
 scripts/setup_venv.sh

@@ -27,9 +27,9 @@ void exec(sqlite3* db, const std::string& sql, const std::string& path) {
 
 const std::vector<std::string>& ResultsDb::columns() {
   static const std::vector<std::string> c{
-      "time",    "kind",    "backend",   "model",      "scenario",        "batch",
-      "streams", "threads", "precision", "repetition", "throughput_fps",  "p50_ms",
-      "p90_ms",  "p99_ms",  "mean_ms",   "run_id",     "precision_layers"};
+      "time",    "kind",    "backend",   "model",      "scenario",         "batch",
+      "streams", "threads", "precision", "repetition", "throughput_fps",   "p50_ms",
+      "p90_ms",  "p99_ms",  "mean_ms",   "run_id",     "precision_layers", "sweep_id"};
   return c;
 }
 
@@ -64,15 +64,19 @@ void ResultsDb::add_missing_columns() {
     while (sqlite3_step(st.s) == SQLITE_ROW)
       have.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 1)));
   }
-  if (std::find(have.begin(), have.end(), "precision_layers") != have.end()) return;
-  char* err = nullptr;
-  if (sqlite3_exec(db_, "ALTER TABLE measurements ADD COLUMN precision_layers TEXT", nullptr,
-                   nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    // Another process opening the same store may have added it a moment ago.
-    if (msg.find("duplicate column") == std::string::npos)
-      fail("results database {}: {}", path_, msg);
+  // precision_layers: the per-layer precision count; sweep_id: the parameter sweep a row belongs
+  // to, so that an interrupted sweep resumes.
+  for (const char* column : {"precision_layers", "sweep_id"}) {
+    if (std::find(have.begin(), have.end(), column) != have.end()) continue;
+    char* err = nullptr;
+    const std::string sql = fmt::format("ALTER TABLE measurements ADD COLUMN {} TEXT", column);
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      // Another process opening the same store may have added it a moment ago.
+      if (msg.find("duplicate column") == std::string::npos)
+        fail("results database {}: {}", path_, msg);
+    }
   }
 }
 
