@@ -36,4 +36,18 @@ if [ ! -f third_party/node/node_modules/onnxruntime-node/package.json ]; then
   mkdir -p third_party/node
   (cd third_party/node && npm install --ignore-scripts --no-audit --no-fund --silent onnxruntime-node@1.30.0)
 fi
+# The fleet layer (docs/fleet.md): libpq for the PostgreSQL results store, Open MPI for
+# `bench --distributed`, Slurm's commands; the PostgreSQL server, Slurm daemons and munge are for
+# its tests (tests/fleet start throwaway ones on loopback). Debian 12's versions.
+FLEET_PKGS=(libpq-dev postgresql python3 libopenmpi-dev openmpi-bin slurm-client slurmctld slurmd munge)
+fleet_missing=()
+for p in "${FLEET_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || fleet_missing+=("$p")
+done
+if [ ${#fleet_missing[@]} -gt 0 ]; then
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${fleet_missing[@]}"
+fi
+
 echo "setup: all dependencies present"

@@ -9,7 +9,7 @@
 #include "bench/fingerprint.h"
 #include "bench/progress.h"
 #include "bench/report.h"
-#include "bench/results_db.h"
+#include "bench/results_store.h"
 #include "bench_options.h"
 #include "command.h"
 #include "overhead_check.h"
@@ -116,8 +116,8 @@ void run_bench(BenchCmd& c) {
   }
   if (a.model.empty()) fail("give a MODEL (or --overhead-check)");
   resolve_bench_args(a);
-  std::unique_ptr<bench::ResultsDb> db;
-  if (!a.no_db) db = std::make_unique<bench::ResultsDb>(a.db);
+  std::unique_ptr<bench::ResultsStore> db;
+  if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
 
   const std::string command = bench::current_command_line();
   bench::RunMeta meta;
@@ -179,7 +179,7 @@ void run_bench(BenchCmd& c) {
     f << bench::to_csv({bench::flat_summary(j)});
     if (!f) fail("cannot write --csv file {}", a.csv);
   }
-  if (db) fmt::print("recorded in {}\n", a.db);
+  if (db) fmt::print("recorded in {}\n", db->location());
 }
 
 void setup(CLI::App& root) {
