@@ -10,6 +10,7 @@
 #include "bench/progress.h"
 #include "bench/report.h"
 #include "bench/results_store.h"
+#include "bench_distributed.h"
 #include "bench_options.h"
 #include "command.h"
 #include "overhead_check.h"
@@ -20,6 +21,7 @@ namespace {
 struct BenchCmd {
   BenchArgs args;
   bool overhead_check = false;
+  bool distributed = false;
 };
 
 int model_batch(const BenchArgs& a, const std::vector<PortInfo>& in) {
@@ -115,6 +117,7 @@ void run_bench(BenchCmd& c) {
     return;
   }
   if (a.model.empty()) fail("give a MODEL (or --overhead-check)");
+  if (c.distributed) return run_distributed_bench(a);
   resolve_bench_args(a);
   std::unique_ptr<bench::ResultsStore> db;
   if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
@@ -191,6 +194,8 @@ void setup(CLI::App& root) {
   cmd->add_option("--csv", c->args.csv, "write the result as CSV");
   cmd->add_flag("--overhead-check", c->overhead_check,
                 "measure the harness's per-request overhead on a one-Add model");
+  cmd->add_flag("--distributed", c->distributed,
+                "under mpirun: offline scenario over every rank, --niter split between them");
   cmd->callback([c] { run_bench(*c); });
 }
 
