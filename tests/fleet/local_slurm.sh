@@ -45,6 +45,13 @@ chmod 700 "$dir/munge"
 dd if=/dev/urandom of="$dir/munge/munge.key" bs=1024 count=1 status=none
 chmod 400 "$dir/munge/munge.key"
 host=$(hostname -s)
+# slurmctld must run on a host named in SlurmctldHost, and with NoCtldInAddrAny/NoInAddrAny the
+# daemons bind to the address that name resolves to: it has to be loopback.
+addr=$(getent hosts "$host" | awk '{print $1; exit}')
+case "$addr" in
+  127.*) ;;
+  *) echo "local_slurm: '$host' resolves to '${addr:-nothing}', not loopback: the test cluster would listen beyond this machine" >&2; exit 3 ;;
+esac
 ctld_port=$(free_port)
 slurmd_port=$(free_port)
 cat >"$dir/slurm.conf" <<CONF
