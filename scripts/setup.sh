@@ -15,6 +15,10 @@ PKGS=(
   libopencv-dev
   python3-venv python3-torch python3-torchvision python3-onnx python3-numpy
   chromium
+  # The fleet layer (docs/fleet.md): libpq for the PostgreSQL results store, Open MPI for
+  # `bench --distributed`, Slurm's commands; the PostgreSQL server, Slurm daemons and munge are
+  # for its tests (tests/fleet start throwaway ones on loopback).
+  libpq-dev postgresql libopenmpi-dev openmpi-bin slurm-client slurmctld slurmd munge
 )
 
 missing=()

@@ -51,7 +51,9 @@ void add_bench_options(CLI::App* cmd, BenchArgs& a) {
   cmd->add_option("--opt-level", a.backend.opt_level,
                   "onnxruntime graph optimisation level: 0, 1, 2 or 99");
   cmd->add_flag("--no-progress", a.no_progress, "no progress display");
-  cmd->add_option("--db", a.db, "results database (SQLite), default results.db");
+  cmd->add_option("--db", a.db,
+                  "results store: a SQLite file or postgresql://... (default $INFERLAB_DB, "
+                  "else results.db)");
   cmd->add_flag("--no-db", a.no_db, "do not record results in the database");
 }
 

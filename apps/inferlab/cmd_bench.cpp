@@ -9,10 +9,12 @@
 #include "bench/fingerprint.h"
 #include "bench/progress.h"
 #include "bench/report.h"
-#include "bench/results_db.h"
+#include "bench/results_store.h"
+#include "bench_distributed.h"
 #include "bench_options.h"
 #include "command.h"
 #include "overhead_check.h"
+#include "slurm_cli.h"
 
 namespace inferlab::cli {
 namespace {
@@ -20,7 +22,25 @@ namespace {
 struct BenchCmd {
   BenchArgs args;
   bool overhead_check = false;
+  bool distributed = false;
+  SlurmCli slurm;
+  std::vector<std::string> slurm_configs;
 };
+
+// `bench ... --slurm [--slurm-config ARGS ...]`: one array task per configuration (this
+// command's options plus ARGS), each on its own node.
+void run_bench_on_slurm(BenchCmd& c) {
+  resolve_bench_args(c.args);  // every option checked before anything is submitted
+  const auto base = own_arguments({"--slurm", "--no-exclusive"}, slurm_option_names());
+  std::vector<fleet::SlurmTask> tasks;
+  if (c.slurm_configs.empty()) tasks.push_back({"bench", base});
+  for (const auto& conf : c.slurm_configs) {
+    auto args = base;
+    for (auto& w : split_words(conf, "--slurm-config")) args.push_back(std::move(w));
+    tasks.push_back({conf, std::move(args)});
+  }
+  run_on_slurm(tasks, c.slurm, bench::resolve_store_location(c.args.db));
+}
 
 int model_batch(const BenchArgs& a, const std::vector<PortInfo>& in) {
   if (a.batch > 0) return static_cast<int>(a.batch);
@@ -119,9 +139,11 @@ void run_bench(BenchCmd& c) {
     return;
   }
   if (a.model.empty()) fail("give a MODEL (or --overhead-check)");
+  if (c.distributed) return run_distributed_bench(a);
+  if (c.slurm.enabled) return run_bench_on_slurm(c);
   resolve_bench_args(a);
-  std::unique_ptr<bench::ResultsDb> db;
-  if (!a.no_db) db = std::make_unique<bench::ResultsDb>(a.db);
+  std::unique_ptr<bench::ResultsStore> db;
+  if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
 
   const std::string command = bench::current_command_line();
   bench::RunMeta meta;
@@ -185,7 +207,7 @@ void run_bench(BenchCmd& c) {
     f << bench::to_csv({bench::flat_summary(j)});
     if (!f) fail("cannot write --csv file {}", a.csv);
   }
-  if (db) fmt::print("recorded in {}\n", a.db);
+  if (db) fmt::print("recorded in {}\n", db->location());
 }
 
 void setup(CLI::App& root) {
@@ -197,6 +219,14 @@ void setup(CLI::App& root) {
   cmd->add_option("--csv", c->args.csv, "write the result as CSV");
   cmd->add_flag("--overhead-check", c->overhead_check,
                 "measure the harness's per-request overhead on a one-Add model");
+  cmd->add_flag("--distributed", c->distributed,
+                "under mpirun: offline scenario over every rank, --niter split between them");
+  cmd->add_flag("--slurm", c->slurm.enabled,
+                "run on a Slurm cluster: one job-array task per --slurm-config (docs/fleet.md)");
+  cmd->add_option("--slurm-config", c->slurm_configs,
+                  "with --slurm: extra options of one task, e.g. \"--batch 8 --streams 2\" "
+                  "(repeatable)");
+  add_slurm_options(cmd, c->slurm);
   cmd->callback([c] { run_bench(*c); });
 }
 

@@ -13,7 +13,7 @@
 #include "backends/output_agreement.h"
 #include "bench/fingerprint.h"
 #include "bench/report.h"
-#include "bench/results_db.h"
+#include "bench/results_store.h"
 #include "bench_options.h"
 #include "command.h"
 
@@ -62,8 +62,8 @@ void run_compare(CompareCmd& c) {
   for (const auto& n : names) backends::check_backend_name(n);
   resolve_bench_args(a);
   if (a.scenario.find_peak) fail("--find-peak is not available in compare; use bench per backend");
-  std::unique_ptr<bench::ResultsDb> db;
-  if (!a.no_db) db = std::make_unique<bench::ResultsDb>(a.db);
+  std::unique_ptr<bench::ResultsStore> db;
+  if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
   const nlohmann::json fingerprint = bench::collect_fingerprint(bench::current_command_line());
   const std::string run_id = fmt::format("{}-{}", bench::iso_time_now(), getpid());
 
@@ -259,7 +259,7 @@ void run_compare(CompareCmd& c) {
     f << bench::to_csv(flat);
     if (!f) fail("cannot write --csv file {}", a.csv);
   }
-  if (db) fmt::print("recorded in {}\n", a.db);
+  if (db) fmt::print("recorded in {}\n", db->location());
 }
 
 void setup(CLI::App& root) {

@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include "bench/results_store.h"
+
 namespace inferlab::bench {
 namespace {
 
@@ -80,6 +82,7 @@ std::string current_command_line() {
   std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   std::string out, arg;
   auto flush = [&] {
+    arg = redact_command_line(arg);  // a postgresql:// URL's password never reaches a record
     const bool plain = !arg.empty() && arg.find_first_of(" \t'\"\\$*?;&|<>()") == std::string::npos;
     if (!out.empty()) out += ' ';
     if (plain) {

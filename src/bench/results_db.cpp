@@ -23,14 +23,52 @@ void exec(sqlite3* db, const std::string& sql, const std::string& path) {
   }
 }
 
+const char* sql_type(ColumnType t) {
+  return t == ColumnType::text ? "TEXT" : t == ColumnType::integer ? "INTEGER" : "REAL";
+}
+
+std::string create_table_sql() {
+  std::string sql = "CREATE TABLE IF NOT EXISTS measurements (id INTEGER PRIMARY KEY AUTOINCREMENT";
+  for (const auto& c : result_columns()) sql += fmt::format(", {} {}", c.name, sql_type(c.type));
+  return sql + ", result TEXT NOT NULL)";
+}
+
+void bind_value(sqlite3_stmt* s, int i, const nlohmann::json* v) {
+  if (!v || v->is_null())
+    sqlite3_bind_null(s, i);
+  else if (v->is_number_integer())
+    sqlite3_bind_int64(s, i, v->get<std::int64_t>());
+  else if (v->is_number())
+    sqlite3_bind_double(s, i, v->get<double>());
+  else if (v->is_string())
+    sqlite3_bind_text(s, i, v->get_ref<const std::string&>().c_str(), -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_text(s, i, v->dump().c_str(), -1, SQLITE_TRANSIENT);
+}
+
+// Runs `body` inside BEGIN IMMEDIATE .. COMMIT; rolls back and rethrows on any error.
+template <typename F>
+auto in_transaction(sqlite3* db, const std::string& path, F&& body) {
+  exec(db, "BEGIN IMMEDIATE", path);
+  try {
+    auto r = body();
+    exec(db, "COMMIT", path);
+    return r;
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& ResultsDb::columns() {
-  static const std::vector<std::string> c{
-      "time",    "kind",    "backend",   "model",      "scenario",         "batch",
-      "streams", "threads", "precision", "repetition", "throughput_fps",   "p50_ms",
-      "p90_ms",  "p99_ms",  "mean_ms",   "run_id",     "precision_layers", "sweep_id"};
-  return c;
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& c : result_columns()) n.emplace_back(c.name);
+    return n;
+  }();
+  return names;
 }
 
 ResultsDb::ResultsDb(const std::string& path) : path_(path) {
@@ -44,14 +82,9 @@ ResultsDb::ResultsDb(const std::string& path) : path_(path) {
   sqlite3_busy_timeout(db_, 10000);
   exec(db_, "PRAGMA journal_mode=WAL", path_);
   exec(db_, "PRAGMA synchronous=FULL", path_);
-  exec(db_,
-       "CREATE TABLE IF NOT EXISTS measurements ("
-       "id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT, kind TEXT, backend TEXT, model TEXT, "
-       "scenario TEXT, batch INTEGER, streams INTEGER, threads INTEGER, precision TEXT, "
-       "repetition INTEGER, throughput_fps REAL, p50_ms REAL, p90_ms REAL, p99_ms REAL, "
-       "mean_ms REAL, run_id TEXT, result TEXT NOT NULL)",
-       path_);
+  exec(db_, create_table_sql(), path_);
   add_missing_columns();
+  exec(db_, "CREATE INDEX IF NOT EXISTS measurements_run_id ON measurements (run_id)", path_);
 }
 
 // Databases written before a column existed get it (NULL in their old rows).
@@ -64,12 +97,11 @@ void ResultsDb::add_missing_columns() {
     while (sqlite3_step(st.s) == SQLITE_ROW)
       have.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 1)));
   }
-  // precision_layers: the per-layer precision count; sweep_id: the parameter sweep a row belongs
-  // to, so that an interrupted sweep resumes.
-  for (const char* column : {"precision_layers", "sweep_id"}) {
-    if (std::find(have.begin(), have.end(), column) != have.end()) continue;
+  for (const auto& c : result_columns()) {
+    if (std::find(have.begin(), have.end(), c.name) != have.end()) continue;
     char* err = nullptr;
-    const std::string sql = fmt::format("ALTER TABLE measurements ADD COLUMN {} TEXT", column);
+    const std::string sql =
+        fmt::format("ALTER TABLE measurements ADD COLUMN {} {}", c.name, sql_type(c.type));
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       const std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
@@ -84,67 +116,60 @@ ResultsDb::~ResultsDb() {
   sqlite3_close(db_);
 }
 
-std::int64_t ResultsDb::append(const nlohmann::json& row) {
+bool ResultsDb::insert(const nlohmann::json& row, bool skip_existing) {
+  const std::string whole = row.dump();
+  const auto run_id = row.find("run_id");
+  if (skip_existing) {
+    Stmt st;
+    if (sqlite3_prepare_v2(db_, "SELECT 1 FROM measurements WHERE run_id IS ? AND result = ?", -1,
+                           &st.s, nullptr) != SQLITE_OK)
+      fail("results database {}: {}", path_, sqlite3_errmsg(db_));
+    bind_value(st.s, 1, run_id == row.end() ? nullptr : &*run_id);
+    sqlite3_bind_text(st.s, 2, whole.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st.s) == SQLITE_ROW) return false;
+  }
   std::string cols, marks;
-  for (const auto& c : columns()) {
-    cols += c + ", ";
+  for (const auto& c : result_columns()) {
+    cols += std::string(c.name) + ", ";
     marks += "?, ";
   }
   const std::string sql = "INSERT INTO measurements (" + cols + "result) VALUES (" + marks + "?)";
-  exec(db_, "BEGIN IMMEDIATE", path_);
   Stmt st;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st.s, nullptr) != SQLITE_OK) {
-    exec(db_, "ROLLBACK", path_);
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st.s, nullptr) != SQLITE_OK)
     fail("results database {}: {}", path_, sqlite3_errmsg(db_));
-  }
   int i = 1;
-  for (const auto& c : columns()) {
-    auto it = row.find(c);
-    if (it == row.end() || it->is_null())
-      sqlite3_bind_null(st.s, i);
-    else if (it->is_number_integer())
-      sqlite3_bind_int64(st.s, i, it->get<std::int64_t>());
-    else if (it->is_number())
-      sqlite3_bind_double(st.s, i, it->get<double>());
-    else if (it->is_string())
-      sqlite3_bind_text(st.s, i, it->get_ref<const std::string&>().c_str(), -1, SQLITE_TRANSIENT);
-    else
-      sqlite3_bind_text(st.s, i, it->dump().c_str(), -1, SQLITE_TRANSIENT);
-    ++i;
+  for (const auto& c : result_columns()) {
+    auto it = row.find(c.name);
+    bind_value(st.s, i++, it == row.end() ? nullptr : &*it);
   }
-  const std::string whole = row.dump();
   sqlite3_bind_text(st.s, i, whole.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(st.s) != SQLITE_DONE) {
-    const std::string msg = sqlite3_errmsg(db_);
-    exec(db_, "ROLLBACK", path_);
-    fail("results database {}: {}", path_, msg);
-  }
-  exec(db_, "COMMIT", path_);
-  return sqlite3_last_insert_rowid(db_);
+  if (sqlite3_step(st.s) != SQLITE_DONE)
+    fail("results database {}: {}", path_, sqlite3_errmsg(db_));
+  return true;
+}
+
+std::int64_t ResultsDb::append(const nlohmann::json& row) {
+  return in_transaction(db_, path_, [&] {
+    insert(row, false);
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+  });
+}
+
+std::size_t ResultsDb::import_rows(const std::vector<nlohmann::json>& rows) {
+  return in_transaction(db_, path_, [&] {
+    std::size_t added = 0;
+    for (const auto& r : rows) added += insert(r, true) ? 1 : 0;
+    return added;
+  });
 }
 
 std::vector<nlohmann::json> ResultsDb::query(const std::vector<std::string>& filters) const {
   std::string where;
   std::vector<std::string> values;
-  const auto& cols = columns();
-  for (const auto& f : filters) {
-    const auto pos = f.find_first_of("=~");
-    if (pos == std::string::npos || pos == 0)
-      fail("malformed --filter '{}': expected COLUMN=VALUE or COLUMN~SUBSTRING", f);
-    const std::string col = f.substr(0, pos);
-    if (col != "id" && std::find(cols.begin(), cols.end(), col) == cols.end()) {
-      std::string known = "id";
-      for (const auto& c : cols) known += ", " + c;
-      fail("--filter: unknown column '{}' (columns: {})", col, known);
-    }
+  for (const auto& f : parse_filters(filters)) {
     where += where.empty() ? " WHERE " : " AND ";
-    if (f[pos] == '=') {
-      where += col + " = ?";
-      values.push_back(f.substr(pos + 1));
-    } else {
-      where += "instr(" + col + ", ?) > 0";
-      values.push_back(f.substr(pos + 1));
-    }
+    where += f.op == Filter::Op::equals ? f.column + " = ?" : "instr(" + f.column + ", ?) > 0";
+    values.push_back(f.value);
   }
   const std::string sql = "SELECT id, result FROM measurements" + where + " ORDER BY id";
   Stmt st;

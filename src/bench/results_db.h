@@ -1,37 +1,40 @@
 #pragma once
-// The results store: every completed measurement is appended to a SQLite database as soon as
-// it completes, in its own transaction, with WAL journaling and synchronous=FULL, so a run
-// killed at any point loses nothing that had completed and never leaves the file corrupt.
+// The SQLite results store (the embedded default): every completed measurement is appended as
+// soon as it completes, in its own transaction, with WAL journaling and synchronous=FULL, so a
+// run killed at any point loses nothing that had completed and never leaves the file corrupt.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "bench/results_store.h"
 
 struct sqlite3;
 
 namespace inferlab::bench {
 
-class ResultsDb {
+class ResultsDb final : public ResultsStore {
  public:
   explicit ResultsDb(const std::string& path);  // creates the file and table when absent
-  ~ResultsDb();
+  ~ResultsDb() override;
   ResultsDb(const ResultsDb&) = delete;
   ResultsDb& operator=(const ResultsDb&) = delete;
 
-  // Appends one row; `row` holds the columns below (missing ones stay NULL) and is also stored
-  // whole in the `result` column. Returns the row id.
-  std::int64_t append(const nlohmann::json& row);
-
+  std::int64_t append(const nlohmann::json& row) override;
+  std::size_t import_rows(const std::vector<nlohmann::json>& rows) override;
   // Rows matching every filter "column=value" / "column~substring", oldest first.
-  std::vector<nlohmann::json> query(const std::vector<std::string>& filters) const;
-
-  std::string integrity_check() const;  // "ok" when sound
+  std::vector<nlohmann::json> query(const std::vector<std::string>& filters) const override;
+  std::string integrity_check() const override;  // SQLite's PRAGMA integrity_check
+  std::string location() const override { return path_; }
   const std::string& path() const { return path_; }
 
-  // Indexed columns (the rest lives in the JSON `result`).
+  // Names of the indexed columns (result_columns()).
   static const std::vector<std::string>& columns();
 
  private:
   void add_missing_columns();
+  // Inserts one row inside the caller's transaction; with `skip_existing`, a row whose record
+  // is already stored is not added. Returns whether it was added.
+  bool insert(const nlohmann::json& row, bool skip_existing);
   std::string path_;
   sqlite3* db_ = nullptr;
 };

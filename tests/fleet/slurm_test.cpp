@@ -1,0 +1,166 @@
+// Job arrays on a real one-node Slurm cluster started for each test on loopback
+// (tests/fleet/local_slurm.sh: munged, slurmctld, slurmd, a generated slurm.conf): every task's
+// result arrives with its node's fingerprint; a failing task, a node that never starts and a
+// machine without Slurm are reported by name with a non-zero exit, the other results kept.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "../cli/cli_util.h"
+#include "backends/tiny_model.h"
+#include "bench/results_store.h"
+#include "fleet/slurm.h"
+#include "fleet_test_util.h"
+
+namespace fs = std::filesystem;
+using inferlab::test::contains;
+using inferlab::test::run_cli;
+
+namespace {
+
+class SlurmArray : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(fs::path(INFERLAB_BINARY_DIR) / "inferlab")) GTEST_SKIP() << "not built";
+    slurm_ = std::make_unique<inferlab::test::LocalDaemon>("local_slurm.sh", "slurm");
+    if (slurm_->unavailable()) GTEST_SKIP() << slurm_->output();
+    ASSERT_TRUE(slurm_->ok()) << "could not start Slurm: " << slurm_->output();
+    setenv("SLURM_CONF", (slurm_->dir() / "slurm.conf").c_str(), 1);
+    dir_ = inferlab::test::fleet_temp_dir("slurmwork");
+    fs::create_directories(dir_);
+    model_ = (dir_ / "add.onnx").string();
+    inferlab::backends::write_add_model(model_, {1, 64});
+  }
+  void TearDown() override {
+    slurm_.reset();
+    unsetenv("SLURM_CONF");
+    fs::remove_all(dir_);
+  }
+  std::string db() const { return (dir_ / "r.db").string(); }
+  std::string common() const {
+    return " --db " + db() + " --job-dir " + (dir_ / "job").string() + " --poll 0.5";
+  }
+  std::string bench(const std::string& model) const {
+    return "bench " + model + " --engine reference --niter 20 --repetitions 1 --warmup 0 " +
+           "--no-progress";
+  }
+  std::unique_ptr<inferlab::test::LocalDaemon> slurm_;
+  fs::path dir_;
+  std::string model_;
+};
+
+}  // namespace
+
+// `bench --slurm` with three configurations: three array tasks, every result in the store with
+// the node's fingerprint, listed under the node's CPU model.
+TEST_F(SlurmArray, EveryConfigurationArrives) {
+  const auto r = run_cli(bench(model_) + " --slurm --slurm-config '--batch 1' --slurm-config " +
+                         "'--batch 2' --slurm-config '--batch 4' --wait-timeout 300" + common());
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "3 of 3 task(s) done, 0 failed, 0 missing")) << r.out;
+  auto store = inferlab::bench::open_results_store(db());
+  const auto rows = store->query({"kind=summary"});
+  ASSERT_EQ(rows.size(), 3u);
+  std::set<int> batches;
+  for (const auto& row : rows) {
+    batches.insert(row["batch"].get<int>());
+    EXPECT_FALSE(row["fingerprint"].value("cpu_model", "").empty());
+    EXPECT_FALSE(row["fingerprint"].value("hostname", "").empty());
+  }
+  EXPECT_EQ(batches, (std::set<int>{1, 2, 4}));
+  const auto listed = run_cli("results --db " + db() + " --filter kind=summary");
+  EXPECT_TRUE(contains(listed.out, "== ")) << listed.out;
+  EXPECT_TRUE(contains(listed.out, "3 row(s)")) << listed.out;
+  EXPECT_TRUE(fs::exists(dir_ / "job" / "job.sh"));  // the script it submitted, for the record
+}
+
+// With a shared PostgreSQL store every task writes there directly; the URL reaches the tasks
+// through the job's environment, never through the job directory.
+TEST_F(SlurmArray, TasksWriteIntoSharedPostgres) {
+  inferlab::test::LocalDaemon pg("local_pg.sh", "slurmpg");
+  if (pg.unavailable()) GTEST_SKIP() << pg.output();
+  ASSERT_TRUE(pg.ok()) << pg.output();
+  const std::string url = pg.value();
+  const auto r = run_cli(bench(model_) + " --slurm --slurm-config '--batch 1' --slurm-config " +
+                         "'--batch 3' --wait-timeout 300 --poll 0.5 --job-dir " +
+                         (dir_ / "job").string() + " --db '" + url + "'");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_FALSE(contains(r.out, url));
+  auto store = inferlab::bench::open_results_store(url);
+  EXPECT_EQ(store->query({"kind=summary"}).size(), 2u);
+  EXPECT_FALSE(fs::exists(dir_ / "job" / "task-0.db"));  // no per-task file: straight to the server
+  const auto grep = inferlab::test::shell("grep -r -l '" + url + "' " + (dir_ / "job").string());
+  EXPECT_NE(grep.first, 0) << "the URL with its password was written to " << grep.second;
+}
+
+// A task list with one failing invocation: the failure is named with its exit status and
+// message, the other task's results are kept, exit status 1.
+TEST_F(SlurmArray, FailingTaskIsNamedOthersKept) {
+  const fs::path tasks = dir_ / "tasks.txt";
+  std::ofstream(tasks) << "# two points\n"
+                       << bench(model_) << "\n"
+                       << bench((dir_ / "missing.onnx").string()) << "\n";
+  const auto r = run_cli("slurm " + tasks.string() + " --wait-timeout 300" + common());
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "1 of 2 task(s) done, 1 failed, 0 missing")) << r.out;
+  EXPECT_TRUE(contains(r.out, "FAILED  task 1 'line 3: bench")) << r.out;
+  EXPECT_TRUE(contains(r.out, "exit status 2")) << r.out;
+  EXPECT_TRUE(contains(r.out, "missing.onnx")) << r.out;
+  auto store = inferlab::bench::open_results_store(db());
+  EXPECT_EQ(store->query({"kind=summary"}).size(), 1u);
+}
+
+// The partition's only node never comes up: the tasks stay pending; after --wait-timeout they
+// are cancelled and reported missing with Slurm's reason, exit status 1.
+TEST_F(SlurmArray, NodeThatNeverStarts) {
+  const fs::path tasks = dir_ / "tasks.txt";
+  std::ofstream(tasks) << bench(model_) << "\n";
+  const auto r =
+      run_cli("slurm " + tasks.string() + " --partition ghost --wait-timeout 6" + common());
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "MISSING task 0")) << r.out;
+  EXPECT_TRUE(contains(r.out, "still PENDING")) << r.out;
+  EXPECT_TRUE(contains(r.out, "cancelled")) << r.out;
+}
+
+TEST(SlurmErrors, NotInstalled) {
+  const fs::path dir = inferlab::test::fleet_temp_dir("noslurm");
+  fs::create_directories(dir);
+  std::ofstream(dir / "tasks.txt") << "bench x.onnx\n";
+  const auto [st, out] = inferlab::test::shell(
+      "PATH=/nonexistent " + std::string(INFERLAB_BINARY_DIR) + "/inferlab slurm " +
+      (dir / "tasks.txt").string() + " --db " + (dir / "r.db").string() + " --job-dir " +
+      (dir / "job").string() + " 2>&1");
+  EXPECT_EQ(st, 2) << out;
+  EXPECT_TRUE(contains(out, "Slurm is not installed here: 'sbatch' is not on PATH")) << out;
+  fs::remove_all(dir);
+}
+
+TEST(SlurmErrors, BadTaskFile) {
+  const fs::path dir = inferlab::test::fleet_temp_dir("badtasks");
+  fs::create_directories(dir);
+  std::ofstream(dir / "tasks.txt") << "bench 'unbalanced\n";
+  auto r = run_cli("slurm " + (dir / "tasks.txt").string());
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "line 1")) << r.out;
+  std::ofstream(dir / "tasks.txt") << "bench m.onnx --db other.db\n";
+  r = run_cli("slurm " + (dir / "tasks.txt").string());
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "remove --db")) << r.out;
+  fs::remove_all(dir);
+}
+
+TEST(SlurmScript, TemplateHasTheArrayAndOptions) {
+  inferlab::fleet::SlurmOptions o;
+  o.job_dir = "/shared/job";
+  o.partition = "zen5";
+  o.time_limit = "30";
+  const std::string s = inferlab::fleet::job_script(o, 4);
+  EXPECT_TRUE(contains(s, "#SBATCH --array=0-3\n"));
+  EXPECT_TRUE(contains(s, "#SBATCH --exclusive\n"));
+  EXPECT_TRUE(contains(s, "#SBATCH --partition=zen5\n"));
+  EXPECT_TRUE(contains(s, "#SBATCH --time=30\n"));
+  EXPECT_TRUE(contains(s, "#SBATCH --output=/shared/job/task-%a.out\n"));
+  EXPECT_EQ(inferlab::fleet::shell_quote("it's"), "'it'\\''s'");
+}
