@@ -63,8 +63,9 @@ void run_ranks(BenchArgs& a, const fleet::MpiSession& mpi) {
   });
   std::string what;
   fleet::collective(mpi, "reading the model", [&] {
-    what = fmt::format("{}, backend {} ({}), precision {}, batch {}", fleet::model_digest(a.model),
-                       a.backend_name, a.backend.engine, a.backend.precision, a.batch);
+    what =
+        fmt::format("{}, backend {} ({}), precision {}, batch {}", fleet::model_digest(a.model),
+                    a.backend_name, a.backend.engine, precision_name(a.backend.precision), a.batch);
   });
   fleet::check_same_run(mpi.allgather(what));
 
@@ -73,25 +74,13 @@ void run_ranks(BenchArgs& a, const fleet::MpiSession& mpi) {
   fleet::collective(mpi, "loading the model", [&] {
     backend = backends::open_backend(a.backend_name, a.backend);
     const auto& info = backend->info();
-    meta.backend = info.name;
-    meta.backend_version = info.version;
-    meta.batch = a.batch > 0 ? static_cast<int>(a.batch) : 1;
-    if (a.batch <= 0 && !info.inputs.empty() && !info.inputs[0].shape.empty() &&
-        info.inputs[0].shape[0] > 0)
-      meta.batch = static_cast<int>(info.inputs[0].shape[0]);
-    meta.settings = info.settings;
-    meta.streams = info.settings.value("streams", 1);
-    meta.threads = info.settings.value("threads_per_stream", info.settings.value("threads", 1));
-    meta.nireq = info.in_flight;
+    meta = backends::run_meta(info, a.backend);
     bench::ScenarioConfig& s = a.scenario;
     s.batch = meta.batch;
     s.in_flight = info.in_flight;
     s.sample_count = a.samples > 0 ? a.samples : std::max(1, info.in_flight);
     backend->set_samples(make_samples(info.inputs, a, s.sample_count));
   });
-  meta.model = a.model;
-  meta.precision = a.backend.precision;
-  meta.compile_ms = backend->info().compile_ms;
   meta.fingerprint = bench::collect_fingerprint(bench::current_command_line());
   const auto fingerprints = mpi.allgather(meta.fingerprint.dump());
   // One run id for every rank (rank 0's), so the rows of one distributed run group together.

@@ -42,13 +42,6 @@ void run_bench_on_slurm(BenchCmd& c) {
   run_on_slurm(tasks, c.slurm, bench::resolve_store_location(c.args.db));
 }
 
-int model_batch(const BenchArgs& a, const std::vector<PortInfo>& in) {
-  if (a.batch > 0) return static_cast<int>(a.batch);
-  if (!in.empty() && !in[0].shape.empty() && in[0].shape[0] > 0)
-    return static_cast<int>(in[0].shape[0]);
-  return 1;
-}
-
 nlohmann::json layers_json(const std::vector<LayerProfile>& layers) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& l : layers) {
@@ -146,21 +139,10 @@ void run_bench(BenchCmd& c) {
   if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
 
   const std::string command = bench::current_command_line();
-  bench::RunMeta meta;
-  meta.fingerprint = bench::collect_fingerprint(command);
   auto backend = backends::open_backend(a.backend_name, a.backend);
   const auto& info = backend->info();
-  meta.backend = info.name;
-  meta.backend_version = info.version;
-  meta.model = a.model;
-  meta.precision = precision_name(a.backend.precision);
-  meta.precision_layers = info.settings.value("precision_layers", "");
-  meta.settings = info.settings;
-  meta.compile_ms = info.compile_ms;
-  meta.batch = model_batch(a, info.inputs);
-  meta.streams = info.settings.value("streams", 1);
-  meta.threads = info.settings.value("threads_per_stream", info.settings.value("threads", 1));
-  meta.nireq = info.in_flight;
+  bench::RunMeta meta = backends::run_meta(info, a.backend);
+  meta.fingerprint = bench::collect_fingerprint(command);
   meta.run_id = fmt::format("{}-{}", bench::iso_time_now(), getpid());
 
   bench::ScenarioConfig& s = a.scenario;

@@ -77,20 +77,8 @@ void run_compare(CompareCmd& c) {
       r.backend = backends::open_backend(n, a.backend);
       const auto& info = r.backend->info();
       for (const auto& note : info.notes) fmt::print("  note: {}\n", note);
+      r.meta = backends::run_meta(info, a.backend);
       r.meta.backend = n;
-      r.meta.backend_version = info.version;
-      r.meta.model = a.model;
-      r.meta.precision = precision_name(a.backend.precision);
-      r.meta.precision_layers = info.settings.value("precision_layers", "");
-      r.meta.settings = info.settings;
-      r.meta.compile_ms = info.compile_ms;
-      r.meta.batch = a.batch > 0 ? static_cast<int>(a.batch)
-                                 : (info.inputs.empty() || info.inputs[0].shape.empty()
-                                        ? 1
-                                        : static_cast<int>(info.inputs[0].shape[0]));
-      r.meta.streams = info.settings.value("streams", 1);
-      r.meta.threads = info.settings.value("threads_per_stream", 1);
-      r.meta.nireq = info.in_flight;
       r.meta.fingerprint = fingerprint;
       r.meta.run_id = run_id;
     } catch (const Error& e) {

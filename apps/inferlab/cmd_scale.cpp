@@ -74,7 +74,7 @@ std::vector<bench::ScalePoint> run_scale_command(const ScaleArgs& c) {
     fail("--precision: scale measures one precision (got '{}')", c.precision);
   run.base.model = c.model;
   run.base.batch = c.batch;
-  run.base.precision = c.precision;
+  run.base.precision = parse_precision(c.precision);
   run.scenario.repetitions = c.repetitions;
   run.scenario.duration_s = c.duration_s;
   run.scenario.seed = c.seed;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bench/loadgen.h"
+#include "bench/report.h"
 #include "inferlab/inferlab.h"
 
 namespace inferlab::backends {
@@ -74,6 +75,12 @@ std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOpti
 // `notes` the defaults applied (specialize_input_shapes).
 std::vector<PortInfo> model_inputs(const BackendOptions& options, std::string* graph_name = nullptr,
                                    std::vector<std::string>* notes = nullptr);
+
+// What every result records about an opened backend: name, version, model, precision (and the
+// per-layer count the backend reports), effective settings, compile time, the batch it runs
+// (dimension 0 of its first input) and its streams, threads and requests in flight. Callers add
+// the fingerprint and run id. One place, so that bench, compare, sweep and scale agree.
+bench::RunMeta run_meta(const BackendInfo& info, const BackendOptions& options);
 
 // This process's peak resident set size in MiB (VmHWM of /proc/self/status).
 double self_peak_rss_mb();

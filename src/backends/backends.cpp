@@ -39,6 +39,24 @@ std::vector<PortInfo> model_inputs(const BackendOptions& o, std::string* graph_n
   return ports;
 }
 
+bench::RunMeta run_meta(const BackendInfo& info, const BackendOptions& o) {
+  bench::RunMeta m;
+  m.backend = info.name;
+  m.backend_version = info.version;
+  m.model = o.model;
+  m.precision = precision_name(o.precision);
+  m.precision_layers = info.settings.value("precision_layers", "");
+  m.settings = info.settings;
+  m.compile_ms = info.compile_ms;
+  const bool batched = !info.inputs.empty() && !info.inputs[0].shape.empty();
+  m.batch = batched && info.inputs[0].shape[0] > 0 ? static_cast<int>(info.inputs[0].shape[0])
+                                                   : std::max<int>(1, static_cast<int>(o.batch));
+  m.streams = info.settings.value("streams", 1);
+  m.threads = info.settings.value("threads_per_stream", info.settings.value("threads", 1));
+  m.nireq = info.in_flight;
+  return m;
+}
+
 double self_peak_rss_mb() {
   // VmHWM is the high-water mark of this process's own address space. getrusage's ru_maxrss is
   // not used: a process started by posix_spawn/vfork inherits its parent's peak there.

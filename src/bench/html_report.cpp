@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "backends/peer_locations.h"
 #include "bench/report.h"
 #include "ir/error.h"
 
@@ -94,7 +95,9 @@ std::string chart_div(const nlohmann::json& specs, const std::string& id, const 
 
 std::string default_node_modules() {
   if (const char* e = std::getenv("INFERLAB_NODE_MODULES")) return e;
-  return std::string(INFERLAB_SOURCE_DIR) + "/third_party/node/node_modules";
+  // Found like the peer workers: relative to this program or $INFERLAB_HOME, never a
+  // compiled-in source path.
+  return backends::inferlab_home() + "/third_party/node/node_modules";
 }
 
 std::string load_chart_library(const std::string& dir) {

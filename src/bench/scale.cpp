@@ -46,17 +46,7 @@ ScalePoint measure(const ScaleRun& run, const std::string& name, ScaleMode mode,
   o.nireq = 0;
   auto backend = backends::open_backend(name, o);
   const auto& info = backend->info();
-  RunMeta meta;
-  meta.backend = info.name;
-  meta.backend_version = info.version;
-  meta.model = o.model;
-  meta.precision = o.precision;
-  meta.settings = info.settings;
-  meta.compile_ms = info.compile_ms;
-  meta.batch = o.batch > 0 ? static_cast<int>(o.batch) : 1;
-  meta.streams = info.settings.value("streams", 1);
-  meta.threads = info.settings.value("threads_per_stream", info.settings.value("threads", 1));
-  meta.nireq = info.in_flight;
+  RunMeta meta = backends::run_meta(info, o);
   meta.fingerprint = run.fingerprint;
   meta.run_id = fmt::format("{}:{}:{}:{}", run.id, name, mode_name(mode), k);
   ScenarioConfig s = run.scenario;
@@ -86,11 +76,18 @@ ScalePoint measure(const ScaleRun& run, const std::string& name, ScaleMode mode,
 
 // Stored as each point completes (speedups against the 1-core point measured before it).
 nlohmann::json scale_row(const ScaleRun& run, const ScalePoint& p) {
-  nlohmann::json row = {
-      {"kind", "scale_point"},     {"time", iso_time_now()},    {"run_id", run.id},
-      {"backend", p.backend},      {"model", run.base.model},   {"batch", run.base.batch},
-      {"streams", p.streams},      {"threads", p.threads},      {"precision", run.base.precision},
-      {"scale_point", to_json(p)}, {"inputs", run.inputs_note}, {"fingerprint", run.fingerprint}};
+  nlohmann::json row = {{"kind", "scale_point"},
+                        {"time", iso_time_now()},
+                        {"run_id", run.id},
+                        {"backend", p.backend},
+                        {"model", run.base.model},
+                        {"batch", run.base.batch},
+                        {"streams", p.streams},
+                        {"threads", p.threads},
+                        {"precision", precision_name(run.base.precision)},
+                        {"scale_point", to_json(p)},
+                        {"inputs", run.inputs_note},
+                        {"fingerprint", run.fingerprint}};
   if (!p.failed) row["throughput_fps"] = p.throughput_fps;
   return row;
 }

@@ -12,13 +12,6 @@
 namespace inferlab::bench {
 namespace {
 
-int model_batch(const std::vector<PortInfo>& in, int asked) {
-  if (asked > 0) return asked;
-  if (!in.empty() && !in[0].shape.empty() && in[0].shape[0] > 0)
-    return static_cast<int>(in[0].shape[0]);
-  return 1;
-}
-
 nlohmann::json point_row(const PointResult& r, const SweepRun& run) {
   nlohmann::json j = {
       {"kind", "sweep_point"},     {"time", iso_time_now()},         {"sweep_id", run.id},
@@ -39,7 +32,7 @@ nlohmann::json point_row(const PointResult& r, const SweepRun& run) {
 PointResult run_point(const SweepPoint& p, const SweepRun& run, ResultsDb* db) {
   backends::BackendOptions o = run.base;
   o.batch = p.batch;
-  o.precision = p.precision;
+  o.precision = parse_precision(p.precision);
   o.streams = p.streams;
   o.threads = p.threads;
   o.nireq = 0;
@@ -47,17 +40,7 @@ PointResult run_point(const SweepPoint& p, const SweepRun& run, ResultsDb* db) {
   auto backend = backends::open_backend(p.backend, o);
   const auto& info = backend->info();
 
-  RunMeta meta;
-  meta.backend = info.name;
-  meta.backend_version = info.version;
-  meta.model = o.model;
-  meta.precision = p.precision;
-  meta.settings = info.settings;
-  meta.compile_ms = info.compile_ms;
-  meta.batch = model_batch(info.inputs, p.batch);
-  meta.streams = info.settings.value("streams", 1);
-  meta.threads = info.settings.value("threads_per_stream", info.settings.value("threads", 1));
-  meta.nireq = info.in_flight;
+  RunMeta meta = backends::run_meta(info, o);
   meta.fingerprint = run.fingerprint;
   meta.run_id = fmt::format("{}:{}", run.id, p.id);
 

@@ -20,7 +20,7 @@ using namespace inferlab::backends;
 
 namespace {
 
-class PythonPeer : public ::testing::TestWithParam<std::string> {
+class PythonPeerSlow : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("inferlab-pypeers-" + std::to_string(getpid()));
@@ -55,7 +55,7 @@ class PythonPeer : public ::testing::TestWithParam<std::string> {
   Tensor a_, b_;
 };
 
-TEST_P(PythonPeer, InfersAndMeasures) {
+TEST_P(PythonPeerSlow, InfersAndMeasures) {
   auto be = open_or_skip(opts_);
   if (!be) GTEST_SKIP() << GetParam() << " not installed (run scripts/setup.sh)";
   EXPECT_FALSE(be->info().version.empty());
@@ -78,9 +78,9 @@ TEST_P(PythonPeer, InfersAndMeasures) {
   EXPECT_GT(be->peak_rss_mb(), 1);
 }
 
-TEST_P(PythonPeer, UnsupportedPrecisionIsAnError) {
+TEST_P(PythonPeerSlow, UnsupportedPrecisionIsAnError) {
   BackendOptions o = opts_;
-  o.precision = "i8";  // no peer runs int8 from a float model
+  o.precision = Precision::i8;  // no peer runs int8 from a float model
   try {
     if (!open_or_skip(o)) GTEST_SKIP() << GetParam() << " not installed";
     FAIL() << "expected an error";
@@ -89,9 +89,10 @@ TEST_P(PythonPeer, UnsupportedPrecisionIsAnError) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Peers, PythonPeer, ::testing::Values("openvino", "tensorflow", "pytorch"));
+INSTANTIATE_TEST_SUITE_P(Peers, PythonPeerSlow,
+                         ::testing::Values("openvino", "tensorflow", "pytorch"));
 
-TEST(PythonPeers, OpenvinoPerLayerCounters) {
+TEST(PythonPeersSlow, OpenvinoPerLayerCounters) {
   const fs::path dir = fs::temp_directory_path() / ("inferlab-ovpc-" + std::to_string(getpid()));
   fs::create_directories(dir);
   BackendOptions o;
@@ -144,7 +145,7 @@ TEST(PythonPeers, AbsentEnvironmentIsOneClearMessage) {
   fs::remove_all(home);
 }
 
-TEST(PythonPeers, TensorflowNamesTheNodeItCannotConvert) {
+TEST(PythonPeersSlow, TensorflowNamesTheNodeItCannotConvert) {
   const fs::path dir = fs::temp_directory_path() / ("inferlab-tfconv-" + std::to_string(getpid()));
   fs::create_directories(dir);
   BackendOptions o;
