@@ -8,6 +8,7 @@
 #include <set>
 
 #include "frontends/openvino/ir_builder.h"
+#include "frontends/openvino/ir_fold_bias.h"
 
 namespace inferlab {
 
@@ -200,6 +201,7 @@ std::shared_ptr<Graph> import_openvino(const std::string& xml, const std::string
   } catch (const Error& e) {
     fail("{}: {}", xml, e.what());
   }
+  ir_import::fold_conv_bias(*g);
   return g;
 }
 
