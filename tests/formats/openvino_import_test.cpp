@@ -68,6 +68,21 @@ TEST(OpenVinoImport, TinyNetRuns) {
   EXPECT_FLOAT_EQ(y.data<float>()[1], 0.0f);
 }
 
+// "?" marks a dynamic dimension, fixed by the batch at compile time.
+TEST(OpenVinoImport, DynamicBatchIsFixedAtCompileTime) {
+  ModelDir d;
+  std::string ir = tiny_ir();
+  ir.replace(ir.find("shape=\"1,2\""), 11, "shape=\"?,2\"");
+  const std::string xml = d.write("dyn.xml", ir);
+  d.write("dyn.bin", weights_bin());
+  auto g = read_model_file(xml);
+  EXPECT_EQ(g->value("x").shape, (Shape{kDynamic, 2}));
+  CompileOptions o;
+  o.batch = 3;
+  o.engine = "reference";
+  EXPECT_EQ(Core().compile_model(g, o).outputs().at(0).shape, (Shape{3, 2}));
+}
+
 TEST(OpenVinoImport, BadInputGivesOneClearError) {
   ModelDir d;
   const std::string xml = d.write("nobin.xml", tiny_ir());

@@ -52,6 +52,8 @@ std::string Builder::unique_value(const std::string& base) {
 
 void Builder::add_input(const std::string& blob, const Shape& shape) {
   if (current_.count(blob)) fail("{}: input '{}' is declared twice", file_, blob);
+  // Rejects negative and giant shapes up front (a hostile file must not reach an allocation).
+  shape_numel(shape, fmt::format("{}: input '{}' of shape {}", file_, blob, shape_str(shape)));
   Value& v = g_.add_value(blob);
   v.dtype = DType::f32;
   v.shape = shape;
