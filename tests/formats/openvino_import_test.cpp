@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "../frontend/onnx_builder.h"
 #include "formats_util.h"
 #include "frontends/model_file.h"
 #include "frontends/openvino/ir_importer.h"
@@ -128,13 +129,10 @@ Tensor random_input(const Shape& s) {
   return t;
 }
 
-// ovc's IR of a zoo model runs with outputs matching inferlab's run of the ONNX file: max abs
+// ovc's IR of an ONNX file runs with outputs matching inferlab's run of the ONNX file: max abs
 // difference at most 1e-4 of the output's range, for every output.
-void check_zoo_ir(const std::string& name) {
-  if (ovc().empty()) GTEST_SKIP() << "OpenVINO's ovc is not in .venv (run scripts/setup.sh)";
-  ModelDir d;
+void check_ir_matches_onnx(const ModelDir& d, const std::string& name) {
   const std::string onnx_path = d.file(name + ".onnx");
-  zoo::save_model(zoo::build_model(name, {.batch = 1, .seed = 1}), onnx_path);
   const std::string xml = d.file(name + ".xml");
   const std::string cmd = ovc() + " " + onnx_path + " --output_model " + xml +
                           " --compress_to_fp16=False > " + d.file("ovc.log") + " 2>&1";
@@ -160,6 +158,41 @@ void check_zoo_ir(const std::string& name) {
     EXPECT_LE(diff, 1e-4f * std::max(hi - lo, 1e-6f))
         << name << " output " << i << ": max abs diff " << diff << ", range " << hi - lo;
   }
+}
+
+void check_zoo_ir(const std::string& name) {
+  if (ovc().empty()) GTEST_SKIP() << "OpenVINO's ovc is not in .venv (run scripts/setup.sh)";
+  ModelDir d;
+  zoo::save_model(zoo::build_model(name, {.batch = 1, .seed = 1}), d.file(name + ".onnx"));
+  check_ir_matches_onnx(d, name);
+}
+
+void string_attr(onnx::NodeProto& n, const std::string& name, const std::string& value) {
+  auto* a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::STRING);
+  a->set_s(value);
+}
+
+// ONNX Resize (linear by scales, nearest by sizes) -> ovc's Interpolate-11 -> Resize again.
+TEST(OpenVinoOvc, InterpolateMatchesOnnxResize) {
+  if (ovc().empty()) GTEST_SKIP() << "OpenVINO's ovc is not in .venv (run scripts/setup.sh)";
+  ModelDir d;
+  ModelBuilder m;
+  m.input("x", {1, 2, 3, 4}).output("up", {1, 2, 6, 8}).output("near", {1, 2, 5, 7});
+  m.initializer("roi", {0}, {});
+  m.initializer("scales", {4}, {1, 1, 2, 2});
+  auto& up = m.node("Resize", {"x", "roi", "scales"}, {"up"}, "up");
+  string_attr(up, "mode", "linear");
+  auto& t = m.initializer("sizes", {4}, {});
+  t.set_data_type(onnx::TensorProto::INT64);
+  for (std::int64_t v : {1, 2, 5, 7}) t.add_int64_data(v);
+  auto& near = m.node("Resize", {"x", "roi", "", "sizes"}, {"near"}, "near");
+  string_attr(near, "mode", "nearest");
+  string_attr(near, "coordinate_transformation_mode", "asymmetric");
+  string_attr(near, "nearest_mode", "floor");
+  m.save(d.file("resize.onnx"));
+  check_ir_matches_onnx(d, "resize");
 }
 
 TEST(OpenVinoZoo, Resnet50MatchesOnnx) {
