@@ -7,6 +7,7 @@
 
 #include "../cli/cli_util.h"
 #include "formats_util.h"
+#include "frontends/tensor_file.h"
 
 namespace inferlab::test {
 namespace {
@@ -54,6 +55,26 @@ TEST(FormatsCli, UltrafaceCaffeAgreesWithOnnx) {
   ASSERT_EQ(caffe.status, 0) << caffe.out;
   EXPECT_TRUE(contains(caffe.out, "0 unmatched")) << caffe.out;
   EXPECT_TRUE(contains(caffe.out, "AGREE")) << caffe.out;
+}
+
+// `check` runs a case folder holding model.prototxt (blobs inline) like one with model.onnx,
+// and reports a wrong expected output as a failure.
+TEST(FormatsCli, CheckRunsCaffeCaseFolders) {
+  ModelDir d;
+  fs::create_directories(d.file("relu/test_data_set_0"));
+  d.write("relu/model.prototxt", R"(
+input: "x" input_shape { dim: 1 dim: 3 }
+layer { name: "y" type: "ReLU" bottom: "x" top: "y" }
+)");
+  write_tensor_pb(d.file("relu/test_data_set_0/input_0.pb"), filled({1, 3}, {-1, 2, -3}), "x");
+  write_tensor_pb(d.file("relu/test_data_set_0/output_0.pb"), filled({1, 3}, {0, 2, 0}), "y");
+  CliResult r = run_cli("check " + d.file("relu"));
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "1 passed")) << r.out;
+  write_tensor_pb(d.file("relu/test_data_set_0/output_0.pb"), filled({1, 3}, {0, 2, 1}), "y");
+  r = run_cli("check " + d.file("relu"));
+  EXPECT_NE(r.status, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "FAIL relu")) << r.out;
 }
 
 TEST(FormatsCli, BadModelsExitWithStatus2) {
