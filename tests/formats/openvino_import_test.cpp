@@ -115,6 +115,50 @@ TEST(OpenVinoImport, BadInputGivesOneClearError) {
   }
 }
 
+// FakeQuantize with 3 levels over [0, 1]: values snap to 0, 0.5, 1 (half rounds up), and
+// values outside the range go to its ends.
+TEST(OpenVinoImport, FakeQuantizeSnapsToLevels) {
+  std::string layers = R"(<?xml version="1.0"?>
+<net name="fq" version="11">
+ <layers>
+  <layer id="0" name="x" type="Parameter" version="opset1">
+   <data shape="1,5" element_type="f32"/>
+   <output><port id="0" precision="FP32" names="x"/></output>
+  </layer>)";
+  for (int i = 0; i < 4; ++i) {
+    layers += fmt::format(R"(
+  <layer id="{}" name="r{}" type="Const" version="opset1">
+   <data element_type="f32" shape="" offset="{}" size="4"/>
+   <output><port id="0" precision="FP32"/></output>
+  </layer>)",
+                          i + 1, i, 4 * i);
+  }
+  layers += R"(
+  <layer id="5" name="fq" type="FakeQuantize" version="opset1">
+   <data levels="3" auto_broadcast="numpy"/>
+   <input><port id="0"/><port id="1"/><port id="2"/><port id="3"/><port id="4"/></input>
+   <output><port id="5" precision="FP32" names="y"/></output>
+  </layer>
+  <layer id="6" name="y/sink" type="Result" version="opset1"><input><port id="0"/></input></layer>
+ </layers>
+ <edges>
+  <edge from-layer="0" from-port="0" to-layer="5" to-port="0"/>
+  <edge from-layer="1" from-port="0" to-layer="5" to-port="1"/>
+  <edge from-layer="2" from-port="0" to-layer="5" to-port="2"/>
+  <edge from-layer="3" from-port="0" to-layer="5" to-port="3"/>
+  <edge from-layer="4" from-port="0" to-layer="5" to-port="4"/>
+  <edge from-layer="5" from-port="5" to-layer="6" to-port="0"/>
+ </edges>
+</net>)";
+  ModelDir d;
+  const float ranges[4] = {0, 1, 0, 1};
+  d.write("fq.bin", std::string(reinterpret_cast<const char*>(ranges), sizeof ranges));
+  auto g = read_model_file(d.write("fq.xml", layers));
+  const Tensor y = run_once(g, filled({1, 5}, {-1, 0.2f, 0.25f, 0.3f, 2}));
+  const float want[5] = {0, 0, 0.5f, 0.5f, 1};
+  for (int i = 0; i < 5; ++i) EXPECT_FLOAT_EQ(y.data<float>()[i], want[i]) << "element " << i;
+}
+
 // The project's converter: .venv/bin/ovc (scripts/setup.sh installs OpenVINO there).
 std::string ovc() {
   const std::string p = std::string(INFERLAB_SOURCE_DIR) + "/.venv/bin/ovc";
