@@ -159,6 +159,58 @@ TEST(OpenVinoImport, FakeQuantizeSnapsToLevels) {
   for (int i = 0; i < 5; ++i) EXPECT_FLOAT_EQ(y.data<float>()[i], want[i]) << "element " << i;
 }
 
+// DetectionOutput-8 (num_classes from the port shapes) over constant priors, as in Open Model Zoo
+// SSD IRs: the two-prior case of the Caffe SSD test gives the same rows.
+TEST(OpenVinoImport, DetectionOutputOverConstantPriors) {
+  const std::string xml = R"(<?xml version="1.0"?>
+<net name="det" version="11">
+ <layers>
+  <layer id="0" name="loc" type="Parameter" version="opset1">
+   <data shape="1,8" element_type="f32"/><output><port id="0" names="loc"/></output></layer>
+  <layer id="1" name="conf" type="Parameter" version="opset1">
+   <data shape="1,4" element_type="f32"/><output><port id="0" names="conf"/></output></layer>
+  <layer id="2" name="priors" type="Const" version="opset1">
+   <data element_type="f32" shape="1,2,8" offset="0" size="64"/><output><port id="0"/></output>
+  </layer>
+  <layer id="3" name="det" type="DetectionOutput" version="opset8">
+   <data background_label_id="0" top_k="10" keep_top_k="3" code_type="caffe.PriorBoxParameter.CENTER_SIZE"
+         share_location="true" nms_threshold="0.45" confidence_threshold="0.01"
+         variance_encoded_in_target="false" normalized="true"/>
+   <input><port id="0"><dim>1</dim><dim>8</dim></port><port id="1"><dim>1</dim><dim>4</dim></port>
+    <port id="2"><dim>1</dim><dim>2</dim><dim>8</dim></port></input>
+   <output><port id="3" names="det"/></output>
+  </layer>
+  <layer id="4" name="det/sink" type="Result" version="opset1"><input><port id="0"/></input></layer>
+ </layers>
+ <edges>
+  <edge from-layer="0" from-port="0" to-layer="3" to-port="0"/>
+  <edge from-layer="1" from-port="0" to-layer="3" to-port="1"/>
+  <edge from-layer="2" from-port="0" to-layer="3" to-port="2"/>
+  <edge from-layer="3" from-port="3" to-layer="4" to-port="0"/>
+ </edges>
+</net>)";
+  ModelDir d;
+  const float priors[16] = {0.15f, 0.3f, 0.35f, 0.7f, 0.65f, 0.3f, 0.85f, 0.7f,
+                            0.1f,  0.1f, 0.2f,  0.2f, 0.1f,  0.1f, 0.2f,  0.2f};
+  d.write("det.bin", std::string(reinterpret_cast<const char*>(priors), sizeof priors));
+  auto g = read_model_file(d.write("det.xml", xml));
+  CompileOptions o;
+  o.engine = "reference";
+  CompiledModel cm = Core().compile_model(g, o);
+  InferRequest r = cm.create_infer_request();
+  r.set_tensor("loc", Tensor(DType::f32, {1, 8}));
+  r.set_tensor("conf", filled({1, 4}, {0.1f, 0.9f, 0.2f, 0.8f}));
+  r.infer();
+  const Tensor y = r.get_tensor("det");
+  ASSERT_EQ(y.shape(), (Shape{1, 1, 3, 7}));
+  const float want[2][7] = {{0, 1, 0.9f, 0.15f, 0.3f, 0.35f, 0.7f},
+                            {0, 1, 0.8f, 0.65f, 0.3f, 0.85f, 0.7f}};
+  for (int row = 0; row < 2; ++row)
+    for (int k = 0; k < 7; ++k)
+      EXPECT_NEAR(y.data<float>()[row * 7 + k], want[row][k], 1e-5) << row << "," << k;
+  EXPECT_EQ(y.data<float>()[14], -1);
+}
+
 // The project's converter: .venv/bin/ovc (scripts/setup.sh installs OpenVINO there).
 std::string ovc() {
   const std::string p = std::string(INFERLAB_SOURCE_DIR) + "/.venv/bin/ovc";
