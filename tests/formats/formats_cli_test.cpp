@@ -25,7 +25,7 @@ double top1(const std::string& out) {
 
 // LeNet (V1 prototxt + caffemodel found beside it) on the first 2,000 MNIST test images:
 // inferlab and OpenCV DNN give the same top-1 (the full 10,000: 99.05% both, docs/formats.md).
-TEST(FormatsCli, LenetMatchesOpenCv) {
+TEST(FormatsCliSlow, LenetMatchesOpenCv) {
   const std::string model = kShared + "/mnist/lenet.prototxt";
   REQUIRE_FILE(model);
   const std::string args =
@@ -41,7 +41,7 @@ TEST(FormatsCli, LenetMatchesOpenCv) {
 
 // ultraface's Caffe net and its ONNX export (raw outputs) give the same detections through
 // inferlab's decoding and NMS on every photo.
-TEST(FormatsCli, UltrafaceCaffeAgreesWithOnnx) {
+TEST(FormatsCliSlow, UltrafaceCaffeAgreesWithOnnx) {
   const std::string dir = kShared + "/ultraface";
   REQUIRE_FILE(dir + "/RFB-320.caffemodel");
   ModelDir d;

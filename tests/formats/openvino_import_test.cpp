@@ -291,13 +291,13 @@ TEST(OpenVinoOvc, InterpolateMatchesOnnxResize) {
   check_ir_matches_onnx(d, "resize");
 }
 
-TEST(OpenVinoZoo, Resnet50MatchesOnnx) {
+TEST(OpenVinoZooSlow, Resnet50MatchesOnnx) {
   check_zoo_ir("resnet50");
 }
-TEST(OpenVinoZoo, MobilenetV2MatchesOnnx) {
+TEST(OpenVinoZooSlow, MobilenetV2MatchesOnnx) {
   check_zoo_ir("mobilenet_v2");
 }
-TEST(OpenVinoZoo, Ssd300MatchesOnnx) {
+TEST(OpenVinoZooSlow, Ssd300MatchesOnnx) {
   check_zoo_ir("ssd300");
 }
 
