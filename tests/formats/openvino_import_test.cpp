@@ -227,8 +227,8 @@ Tensor random_input(const Shape& s) {
 
 // ovc's IR of an ONNX file runs with outputs matching inferlab's run of the ONNX file: max abs
 // difference at most 1e-4 of the output's range, for every output.
-void check_ir_matches_onnx(const ModelDir& d, const std::string& name) {
-  const std::string onnx_path = d.file(name + ".onnx");
+void check_ir_matches_onnx(const ModelDir& d, const std::string& name, std::string onnx_path = "") {
+  if (onnx_path.empty()) onnx_path = d.file(name + ".onnx");
   const std::string xml = d.file(name + ".xml");
   const std::string cmd = ovc() + " " + onnx_path + " --output_model " + xml +
                           " --compress_to_fp16=False > " + d.file("ovc.log") + " 2>&1";
@@ -236,7 +236,9 @@ void check_ir_matches_onnx(const ModelDir& d, const std::string& name) {
   auto onnx_model = read_model_file(onnx_path);
   auto ir_model = read_model_file(xml);
   ASSERT_EQ(ir_model->outputs.size(), onnx_model->outputs.size());
-  const Tensor x = random_input(onnx_model->value(onnx_model->inputs[0]).shape);
+  Shape shape = onnx_model->value(onnx_model->inputs[0]).shape;
+  for (auto& dim : shape) dim = dim < 0 ? 1 : dim;  // a dynamic batch runs at 1
+  const Tensor x = random_input(shape);
   const auto ref = run_all(onnx_model, x);
   const auto got = run_all(ir_model, x);
   for (const auto& [i, a] : ref) {  // outputs matched by name: ovc keeps the tensor names
@@ -289,6 +291,24 @@ TEST(OpenVinoOvc, InterpolateMatchesOnnxResize) {
   string_attr(near, "nearest_mode", "floor");
   m.save(d.file("resize.onnx"));
   check_ir_matches_onnx(d, "resize");
+}
+
+// Real models of ../shared/data through ovc: ResNet-20 (Pad and strided Slice shortcuts) and
+// ultraface with its in-graph box decoding (ShapeOf/StridedSlice/ReduceProd shape arithmetic,
+// computed Reshape targets, SoftMax-1).
+void check_shared_ir(const std::string& rel, const std::string& name) {
+  if (ovc().empty()) GTEST_SKIP() << "OpenVINO's ovc is not in .venv (run scripts/setup.sh)";
+  const std::string path = std::string(INFERLAB_SHARED_DATA) + "/" + rel;
+  if (!fs::exists(path)) GTEST_SKIP() << "shared test data absent: " << path;
+  ModelDir d;
+  check_ir_matches_onnx(d, name, path);
+}
+
+TEST(OpenVinoSharedSlow, Resnet20CifarMatchesOnnx) {
+  check_shared_ir("cifar10/resnet20_cifar10.onnx", "resnet20");
+}
+TEST(OpenVinoSharedSlow, UltrafaceMatchesOnnx) {
+  check_shared_ir("ultraface/version-RFB-320.onnx", "ultraface");
 }
 
 TEST(OpenVinoZooSlow, Resnet50MatchesOnnx) {
