@@ -84,6 +84,29 @@ TEST(OpenVinoImport, DynamicBatchIsFixedAtCompileTime) {
   EXPECT_EQ(Core().compile_model(g, o).outputs().at(0).shape, (Shape{3, 2}));
 }
 
+// ovc's default output: f16 weights decompressed by Convert (folded into an f32 constant).
+TEST(OpenVinoImport, CompressedWeightsAreDecompressed) {
+  std::string ir = tiny_ir();
+  ir.replace(ir.find(R"(<data element_type="f32" shape="2" offset="0" size="8"/>)"), 55,
+             R"(<data element_type="f16" shape="2" offset="0" size="4"/>)");
+  ir.replace(ir.find("<layer id=\"2\""), 0,
+             R"(<layer id="9" name="w/f32" type="Convert" version="opset1">
+   <data destination_type="f32"/><input><port id="0"/></input><output><port id="1"/></output>
+  </layer>
+  )");
+  ir.replace(ir.find(R"(<edge from-layer="1" from-port="0" to-layer="2" to-port="1"/>)"), 63,
+             R"(<edge from-layer="1" from-port="0" to-layer="9" to-port="0"/>
+  <edge from-layer="9" from-port="1" to-layer="2" to-port="1"/>)");
+  ModelDir d;
+  const std::uint16_t w[2] = {0x4000, 0xC200};  // 2.0 and -3.0 as IEEE half
+  d.write("f16.bin", std::string(reinterpret_cast<const char*>(w), sizeof w));
+  auto g = read_model_file(d.write("f16.xml", ir));
+  for (const auto& n : g->nodes) EXPECT_NE(n.op_type, "Cast") << "decompressed at import";
+  const Tensor y = run_once(g, filled({1, 2}, {1.5f, -1.0f}));
+  EXPECT_FLOAT_EQ(y.data<float>()[0], 3.0f);
+  EXPECT_FLOAT_EQ(y.data<float>()[1], 3.0f);
+}
+
 TEST(OpenVinoImport, BadInputGivesOneClearError) {
   ModelDir d;
   const std::string xml = d.write("nobin.xml", tiny_ir());
