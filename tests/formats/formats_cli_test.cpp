@@ -104,6 +104,14 @@ layer { name: "c" type: "Convolution" bottom: "data" top: "c"
   r = run_cli("run " + xml);
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_TRUE(contains(r.out, "not valid XML")) << r.out;
+  // A peer that cannot read the format says so (before trying to start its worker).
+  const std::string relu = d.write("relu.prototxt", R"(
+input: "x" input_shape { dim: 1 dim: 3 }
+layer { name: "y" type: "ReLU" bottom: "x" top: "y" }
+)");
+  r = run_cli("bench " + relu + " --backend onnxruntime --niter 1 --repetitions 1 --no-db");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "reads ONNX models only")) << r.out;
   r = run_cli("run " + d.write("m.txt", "x"));
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_TRUE(contains(r.out, "unknown model format")) << r.out;
