@@ -131,7 +131,12 @@ Node& Builder::add(const Layer& l, const std::string& op, std::vector<std::strin
   try {
     infer_node(g_, n);
   } catch (const Error& e) {
-    fail("{}: {}", where(l), e.what());
+    // The layer names the place; the node prefix would repeat it ("node 'x' (Op): ...").
+    std::string msg = e.what();
+    const std::string prefix = fmt::format("node '{}' ({}): ", n.name, op);
+    if (msg.rfind(prefix, 0) == 0) msg = fmt::format("{}: {}", op, msg.substr(prefix.size()));
+    if (dynamic_cast<const Unsupported*>(&e)) unsupported("{}: {}", where(l), msg);
+    fail("{}: {}", where(l), msg);
   }
   g_.nodes.push_back(std::move(n));
   return g_.nodes.back();
