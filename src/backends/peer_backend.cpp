@@ -12,6 +12,7 @@
 #include "backends/peer_locations.h"
 #include "backends/worker_process.h"
 #include "frontends/caffe/caffe_importer.h"
+#include "frontends/model_file.h"
 #include "frontends/tensor_file.h"
 
 namespace inferlab::backends {
@@ -164,6 +165,16 @@ class PeerBackend : public Backend {
 }  // namespace
 
 std::unique_ptr<Backend> open_peer_backend(const std::string& name, const BackendOptions& o) {
+  // Model formats each peer's own reader takes (peers not listed decide for themselves).
+  static const std::map<std::string, std::vector<ModelFormat>> kReads = {
+      {"onnxruntime", {ModelFormat::onnx}},
+      {"pytorch", {ModelFormat::onnx}},
+      {"opencv", {ModelFormat::onnx, ModelFormat::caffe}}};
+  auto it = kReads.find(name);
+  const ModelFormat f = model_format(o.model);
+  if (it != kReads.end() && std::find(it->second.begin(), it->second.end(), f) == it->second.end())
+    fail("{} backend unavailable for {}: it reads {} models only", name, o.model,
+         name == "opencv" ? "ONNX and Caffe" : "ONNX");
   return std::make_unique<PeerBackend>(name, o);
 }
 

@@ -157,6 +157,15 @@ layer { name: "b1" type: "Gizmo" bottom: "a2" top: "b1" }
   }
 }
 
+TEST(CaffeImport, GiantInputShapeIsAnError) {
+  ModelDir d;
+  const std::string p = d.write("giant.prototxt", R"(
+input: "data" input_dim: 100000 input_dim: 100000 input_dim: 100000 input_dim: 100000
+layer { name: "r" type: "ReLU" bottom: "data" top: "r" }
+)");
+  EXPECT_THROW(import_caffe(p), Error);
+}
+
 TEST(CaffeImport, MissingWeightsFileIsAnError) {
   ModelDir d;
   const std::string p = d.write("noweights.prototxt", R"(

@@ -59,6 +59,7 @@ inline std::map<std::string, Tensor> run_all(const std::shared_ptr<Graph>& model
   CompileOptions o;
   o.engine = engine;
   o.pin = false;
+  o.batch = x.shape().empty() ? 0 : x.shape()[0];  // fixes a dynamic batch
   CompiledModel cm = Core().compile_model(model, o);
   InferRequest r = cm.create_infer_request();
   r.set_tensor(cm.inputs().at(0).name, x);

@@ -52,6 +52,8 @@ std::string Builder::unique_value(const std::string& base) {
 
 void Builder::add_input(const std::string& blob, const Shape& shape) {
   if (current_.count(blob)) fail("{}: input '{}' is declared twice", file_, blob);
+  // Rejects negative and giant shapes up front (a hostile file must not reach an allocation).
+  shape_numel(shape, fmt::format("{}: input '{}' of shape {}", file_, blob, shape_str(shape)));
   Value& v = g_.add_value(blob);
   v.dtype = DType::f32;
   v.shape = shape;
@@ -129,7 +131,12 @@ Node& Builder::add(const Layer& l, const std::string& op, std::vector<std::strin
   try {
     infer_node(g_, n);
   } catch (const Error& e) {
-    fail("{}: {}", where(l), e.what());
+    // The layer names the place; the node prefix would repeat it ("node 'x' (Op): ...").
+    std::string msg = e.what();
+    const std::string prefix = fmt::format("node '{}' ({}): ", n.name, op);
+    if (msg.rfind(prefix, 0) == 0) msg = fmt::format("{}: {}", op, msg.substr(prefix.size()));
+    if (dynamic_cast<const Unsupported*>(&e)) unsupported("{}: {}", where(l), msg);
+    fail("{}: {}", where(l), msg);
   }
   g_.nodes.push_back(std::move(n));
   return g_.nodes.back();

@@ -120,10 +120,8 @@ Node& IrBuilder::add(const IrLayer& l, const std::string& op, std::vector<std::s
                      std::vector<std::string> outputs, Attributes attrs) {
   Node n;
   n.name = l.name;
-  for (int k = 1; std::any_of(g_.nodes.begin(), g_.nodes.end(),
-                              [&](const Node& o) { return o.name == n.name; });
-       ++k)
-    n.name = fmt::format("{}/{}{}", l.name, op, k);
+  for (int k = 1; node_names_.count(n.name); ++k) n.name = fmt::format("{}/{}{}", l.name, op, k);
+  node_names_.insert(n.name);
   n.op_type = op;
   n.opset = g_.opset;
   n.inputs = std::move(inputs);

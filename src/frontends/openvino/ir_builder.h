@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <pugixml.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,7 @@ class IrBuilder {
  private:
   Graph& g_;
   std::string file_;
+  std::set<std::string> node_names_;
 };
 
 using Converter = std::function<void(IrBuilder&, const IrLayer&)>;

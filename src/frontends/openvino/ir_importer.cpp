@@ -8,6 +8,7 @@
 #include <set>
 
 #include "frontends/openvino/ir_builder.h"
+#include "frontends/openvino/ir_fold_bias.h"
 
 namespace inferlab {
 
@@ -24,6 +25,29 @@ DType element_type(const std::string& t, const std::string& what) {
   auto it = kTypes.find(t);
   if (it == kTypes.end()) unsupported("{}: element type '{}' is not supported", what, t);
   return it->second;
+}
+
+// A Parameter's shape: "1,3,224,224"; "?", "-1" or a range "1..8" mark a dynamic dimension,
+// fixed later by --batch/--shape like an ONNX model's symbolic dimensions.
+Shape parameter_shape(IrBuilder& b, const IrLayer& l) {
+  Shape shape;
+  const std::string text = b.attr(l, "shape", "");
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string d = text.substr(start, end - start);
+    const bool fixed =
+        !d.empty() && d.size() < 16 && d.find_first_not_of("0123456789") == std::string::npos;
+    shape.push_back(fixed ? std::stoll(d) : kDynamic);
+    if (!fixed && d != "?" && d != "-1" && d.find("..") == std::string::npos)
+      fail("{}: bad dimension '{}' in shape '{}'", b.where(l), d, text);
+    start = end + 1;
+  }
+  Shape probe = shape;
+  for (auto& d : probe) d = d < 0 ? 1 : d;
+  shape_numel(probe, b.where(l));
+  return shape;
 }
 
 struct BinFile {
@@ -180,7 +204,7 @@ std::shared_ptr<Graph> import_openvino(const std::string& xml, const std::string
       b.require_inputs(l, 0);
       Value& v = g->add_value(l.outputs.at(0));
       v.dtype = element_type(b.attr(l, "element_type"), b.where(l));
-      for (auto d : b.ints(l, "shape", {})) v.shape.push_back(d < 0 ? kDynamic : d);
+      v.shape = parameter_shape(b, l);
       v.known = true;
       g->inputs.push_back(l.outputs.at(0));
     } else if (l.type == "Const") {
@@ -200,6 +224,7 @@ std::shared_ptr<Graph> import_openvino(const std::string& xml, const std::string
   } catch (const Error& e) {
     fail("{}: {}", xml, e.what());
   }
+  ir_import::fold_conv_bias(*g);
   return g;
 }
 

@@ -30,25 +30,21 @@ void convert_clamp(IrBuilder& b, const IrLayer& l) {
 
 void convert_convert(IrBuilder& b, const IrLayer& l) {
   b.require_inputs(l, 1);
-  static const std::map<std::string, DType> kTypes = {
-      {"f32", DType::f32}, {"f16", DType::f16}, {"i64", DType::i64},        {"i32", DType::i32},
-      {"i8", DType::i8},   {"u8", DType::u8},   {"boolean", DType::boolean}};
+  // IR element type -> (DType, ONNX TensorProto code for Cast's 'to').
+  static const std::map<std::string, std::pair<DType, std::int64_t>> kTypes = {
+      {"f32", {DType::f32, 1}}, {"u8", {DType::u8, 2}},   {"i8", {DType::i8, 3}},
+      {"i32", {DType::i32, 6}}, {"i64", {DType::i64, 7}}, {"boolean", {DType::boolean, 9}},
+      {"f16", {DType::f16, 10}}};
   const std::string to = b.attr(l, "destination_type");
   auto it = kTypes.find(to);
   if (it == kTypes.end()) unsupported("{}: destination_type '{}' is not supported", b.where(l), to);
   // Weights stored compressed (f16) are decompressed here once, not at every inference.
   if (const Tensor* c = b.constant_of(l.inputs[0])) {
-    b.set_constant(l.outputs[0], c->cast(it->second));
+    b.set_constant(l.outputs[0], c->cast(it->second.first));
     return;
   }
   Attributes a;
-  a.set("to", static_cast<std::int64_t>(it->second == DType::f32       ? 1
-                                        : it->second == DType::u8      ? 2
-                                        : it->second == DType::i8      ? 3
-                                        : it->second == DType::i32     ? 6
-                                        : it->second == DType::i64     ? 7
-                                        : it->second == DType::boolean ? 9
-                                                                       : 10));
+  a.set("to", it->second.second);
   b.add(l, "Cast", {l.inputs[0]}, {l.outputs[0]}, a);
 }
 

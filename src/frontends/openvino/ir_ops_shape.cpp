@@ -8,11 +8,12 @@ namespace {
 
 void convert_reshape(IrBuilder& b, const IrLayer& l) {
   b.require_inputs(l, 2);
+  // special_zero: 0 copies the input's dimension (ONNX's default); without it 0 is a zero-sized
+  // dimension (ONNX's allowzero). The target may be computed (ShapeOf chains fold later).
   const bool special_zero = b.attr(l, "special_zero", "false") == "true";
-  if (!special_zero)
-    for (auto d : b.const_ints(l, 1, "target shape"))
-      if (d == 0) unsupported("{}: a zero dimension without special_zero", b.where(l));
-  b.add(l, "Reshape", {l.inputs[0], l.inputs[1]}, {l.outputs[0]});
+  Attributes a;
+  if (!special_zero) a.set("allowzero", std::int64_t{1});
+  b.add(l, "Reshape", {l.inputs[0], l.inputs[1]}, {l.outputs[0]}, a);
 }
 
 void convert_transpose(IrBuilder& b, const IrLayer& l) {
@@ -114,6 +115,7 @@ INFERLAB_IR_OP("Unsqueeze",
 INFERLAB_IR_OP("ShapeOf", convert_shape_of);
 INFERLAB_IR_OP("Gather", convert_gather);
 INFERLAB_IR_OP("Softmax", convert_softmax);
+INFERLAB_IR_OP("SoftMax", convert_softmax);  // opset 1's spelling
 INFERLAB_IR_OP("MatMul", convert_matmul);
 INFERLAB_IR_OP("ReduceMean",
                [](IrBuilder& b, const IrLayer& l) { convert_reduce(b, l, "ReduceMean"); });
@@ -121,6 +123,8 @@ INFERLAB_IR_OP("ReduceMax",
                [](IrBuilder& b, const IrLayer& l) { convert_reduce(b, l, "ReduceMax"); });
 INFERLAB_IR_OP("ReduceL2",
                [](IrBuilder& b, const IrLayer& l) { convert_reduce(b, l, "ReduceL2"); });
+INFERLAB_IR_OP("ReduceProd",
+               [](IrBuilder& b, const IrLayer& l) { convert_reduce(b, l, "ReduceProd"); });
 INFERLAB_IR_OP("ReduceSum",
                [](IrBuilder& b, const IrLayer& l) { convert_reduce(b, l, "ReduceSum"); });
 
