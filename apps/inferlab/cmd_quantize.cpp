@@ -8,7 +8,6 @@
 #include "command.h"
 #include "data/calibration.h"
 #include "inferlab/inferlab.h"
-#include "passes/shape_inference.h"
 #include "quant/qdq_onnx.h"
 
 namespace inferlab::cli {
@@ -28,16 +27,6 @@ std::vector<std::string> split_names(const std::string& s) {
   for (std::string item; std::getline(ss, item, ',');)
     if (!item.empty()) out.push_back(item);
   return out;
-}
-
-quant::RankOf ranks_of(const Graph& g, const Shape& input) {
-  auto copy = std::make_shared<Graph>(g);
-  specialize_input_shapes(*copy, {{g.inputs[0], input}}, 0);
-  infer_shapes_and_fold(*copy);
-  return [copy](const std::string& name) {
-    if (!copy->has_value(name) || !copy->value(name).known) return -1;
-    return static_cast<int>(copy->value(name).shape.size());
-  };
 }
 
 void print_report(const quant::QuantizeResult& r) {
@@ -89,7 +78,7 @@ void run_quantize(const QuantizeCliOptions& o) {
   const auto r = quant::quantize(*graph, cal.inputs, qo);
   print_report(r);
   for (const auto& k : r.auto_kept) fmt::print("kept in f32 for the error target: {}\n", k);
-  const auto rank_of = ranks_of(*graph, cal.inputs[0].shape());
+  const auto rank_of = quant::ranks_of(*graph, cal.inputs[0].shape());
   quant::write_qdq_onnx(o.model, r.plan, o.output, rank_of);
   std::size_t quantized = 0;
   for (const auto& l : r.layers) quantized += l.quantized;

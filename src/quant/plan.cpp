@@ -49,12 +49,16 @@ std::vector<Layer> find_layers(const Graph& g) {
     }
     l.x = n.inputs[0];
     l.x_u8 = produced_by_relu(g, l.x);
+    // The output is quantized where an int8 engine would requantize: after a BatchNormalization
+    // (folded into the conv) and a Relu that are its only consumers.
     l.out = n.outputs[0];
-    auto u = users.find(l.out);
-    if (u != users.end() && u->second.size() == 1 && !g.is_graph_output(l.out) &&
-        g.nodes[u->second[0]].op_type == "Relu") {
+    for (const char* follow : {"BatchNormalization", "Relu"}) {
+      auto u = users.find(l.out);
+      if (u == users.end() || u->second.size() != 1 || g.is_graph_output(l.out) ||
+          g.nodes[u->second[0]].op_type != follow)
+        continue;
       l.out = g.nodes[u->second[0]].outputs[0];
-      l.out_u8 = true;
+      l.out_u8 = std::string(follow) == "Relu";
     }
     layers.push_back(l);
   }

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <set>
 
+#include "passes/shape_inference.h"
+
 namespace inferlab::quant {
 namespace {
 
@@ -171,6 +173,16 @@ void apply(onnx::ModelProto& m, const QuantPlan& plan) {
 }
 
 }  // namespace
+
+RankOf ranks_of(const Graph& g, const Shape& input) {
+  auto copy = std::make_shared<Graph>(g);
+  specialize_input_shapes(*copy, {{g.inputs.at(0), input}}, 0);
+  infer_shapes_and_fold(*copy);
+  return [copy](const std::string& name) {
+    if (!copy->has_value(name) || !copy->value(name).known) return -1;
+    return static_cast<int>(copy->value(name).shape.size());
+  };
+}
 
 void write_qdq_onnx(const std::string& src, const QuantPlan& plan, const std::string& out,
                     const RankOf& rank_of) {

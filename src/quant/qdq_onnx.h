@@ -14,6 +14,8 @@ namespace inferlab::quant {
 
 // Rank of a tensor of the model (from shape inference), -1 when unknown.
 using RankOf = std::function<int(const std::string&)>;
+// Ranks from shape inference of `g` with its (single) input set to `input`.
+RankOf ranks_of(const Graph& g, const Shape& input);
 
 // Reads `src`, applies `plan`, and writes `out` through a temporary file renamed into place, so a
 // failure never leaves a partial file. Models below opset 13 (per-axis DequantizeLinear needs it)
