@@ -41,4 +41,15 @@ CalibrationSet load_calibration(const std::string& dir, PreprocessConfig pre, co
   return c;
 }
 
+std::shared_ptr<Graph> quantize_with_calibration(const Graph& fp32, const std::string& dir,
+                                                 const PreprocessConfig& pre, std::size_t samples,
+                                                 const quant::QuantizeOptions& options) {
+  if (fp32.inputs.size() != 1)
+    fail("quantization takes single-input image models; this one has {} inputs",
+         fp32.inputs.size());
+  const Value& in = fp32.value(fp32.inputs[0]);
+  const auto cal = load_calibration(dir, pre, {in.name, in.dtype, in.shape}, samples);
+  return quant::quantize_model(fp32, cal.inputs, options);
+}
+
 }  // namespace inferlab::data

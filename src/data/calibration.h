@@ -7,6 +7,7 @@
 
 #include "data/preprocess.h"
 #include "inferlab/inferlab.h"
+#include "quant/quantize.h"
 
 namespace inferlab::data {
 
@@ -22,5 +23,13 @@ struct CalibrationSet {
 // images decodes (a single bad image is skipped).
 CalibrationSet load_calibration(const std::string& dir, PreprocessConfig pre, const PortInfo& input,
                                 std::size_t samples);
+
+// The compile path's `--precision i8 --calibration DIR --preset P` on an FP32 model: calibrates
+// on `samples` images of `dir` (preprocessed by `pre`) and returns the QDQ graph to compile.
+// Never invents calibration data: a missing or empty folder is an Error.
+std::shared_ptr<Graph> quantize_with_calibration(const Graph& fp32, const std::string& dir,
+                                                 const PreprocessConfig& pre,
+                                                 std::size_t samples = 300,
+                                                 const quant::QuantizeOptions& options = {});
 
 }  // namespace inferlab::data
