@@ -77,7 +77,12 @@ void run_quantize(const QuantizeCliOptions& o) {
   qo.engine = o.engine;
   const auto r = quant::quantize(*graph, cal.inputs, qo);
   print_report(r);
-  for (const auto& k : r.auto_kept) fmt::print("kept in f32 for the error target: {}\n", k);
+  for (std::size_t i = 0; i < r.auto_kept.size(); ++i)
+    fmt::print("kept in f32 for the error target: {} (model output error now {:.3f}%)\n",
+               r.auto_kept[i], 100 * r.auto_errors[i]);
+  if (qo.error_target > 0 && r.output_error > qo.error_target)
+    fmt::print("error target {:.3f}% not reached after keeping {} layers in f32\n",
+               100 * qo.error_target, r.auto_kept.size());
   const auto rank_of = quant::ranks_of(*graph, cal.inputs[0].shape());
   quant::write_qdq_onnx(o.model, r.plan, o.output, rank_of);
   std::size_t quantized = 0;

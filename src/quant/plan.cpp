@@ -119,7 +119,7 @@ WeightQuant weight_quant(const Graph& g, const Layer& l, float x_scale) {
     w.q.data<std::int8_t>()[i] =
         static_cast<std::int8_t>(std::clamp(std::nearbyint(x[i] / sc), -127.f, 127.f));
   }
-  if (l.bias_input >= 0) {
+  if (l.bias_input >= 0 && x_scale > 0.f) {  // an f32 input leaves the bias in f32
     w.bias = n.inputs[static_cast<std::size_t>(l.bias_input)];
     const Tensor& bt = *g.value(w.bias).constant;
     w.bias_q = Tensor(DType::i32, bt.shape());
@@ -149,10 +149,17 @@ QuantPlan make_plan(const Graph& g, const std::vector<Layer>& layers,
     }
     return p.activations[it->second];
   };
+  // A kept layer sees and produces f32: its input and output tensors stay unquantized even where
+  // a neighbouring layer would quantize them (that neighbour then runs with f32 activations and
+  // int8-rounded weights), so keeping a layer removes the activation error around it.
+  std::set<std::string> f32_tensors;
+  for (const auto& l : layers)
+    if (keep.count(l.name)) f32_tensors.insert({l.x, l.out});
   for (const auto& l : layers) {
     if (keep.count(l.name)) continue;
-    const float x_scale = add(l.x, l.x_u8).scale;
-    if (!g.is_graph_output(l.out)) add(l.out, l.out_u8);
+    const bool x_q = !f32_tensors.count(l.x);
+    const float x_scale = x_q ? add(l.x, l.x_u8).scale : 0.f;
+    if (!g.is_graph_output(l.out) && !f32_tensors.count(l.out)) add(l.out, l.out_u8);
     p.weights.push_back(weight_quant(g, l, x_scale));
   }
   return p;

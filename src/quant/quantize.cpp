@@ -140,6 +140,7 @@ QuantizeResult quantize(const Graph& fp32, const std::vector<Tensor>& calibratio
     r.auto_kept.push_back(worst->node);
     keep.insert(worst->node);
     evaluate(fp32, layers, keep, stats, calibration, o, r);
+    r.auto_errors.push_back(r.output_error);
   }
   r.kept_fp32.assign(keep.begin(), keep.end());
   return r;

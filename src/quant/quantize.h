@@ -73,6 +73,7 @@ struct QuantizeResult {
   std::vector<LayerReport> layers;
   std::vector<std::string> kept_fp32;  // asked for and chosen automatically
   std::vector<std::string> auto_kept;  // chosen by error_target, in order
+  std::vector<double> auto_errors;     // output error after keeping each of them
   double output_error = 0;             // relative L2 error of the model outputs
   std::size_t calibration_samples = 0;
 };
