@@ -125,10 +125,14 @@ float threshold(const TensorStats& s, const QuantizeOptions& o, int levels) {
   const float width = full / kHistogramBins;
   if (o.method == CalibrationMethod::percentile)
     return std::min(amax, percentile_threshold(s, o.percentile, width));
-  std::size_t best = s.hist.size();
+  // The first bin holds the exact zeros a Relu produces; they are represented exactly at any
+  // threshold, and left in, their mass makes the divergence favour far too low thresholds.
+  std::vector<double> h = s.hist;
+  h[0] = 0;
+  std::size_t best = h.size();
   double best_kl = std::numeric_limits<double>::infinity();
-  for (std::size_t i = static_cast<std::size_t>(levels); i <= s.hist.size(); ++i) {
-    const double kl = kl_for(s.hist, i, levels);
+  for (std::size_t i = static_cast<std::size_t>(levels); i <= h.size(); ++i) {
+    const double kl = kl_for(h, i, levels);
     if (kl < best_kl) {
       best_kl = kl;
       best = i;
