@@ -46,6 +46,7 @@ std::map<std::string, TensorStats> collect_stats(const Graph& g,
       TensorStats& s = stats[tensors[k]];
       const float* x = t[k].data<float>();
       for (std::int64_t i = 0; i < t[k].numel(); ++i) {
+        if (!std::isfinite(x[i])) continue;  // a NaN/inf activation must not set the scale
         s.lo = std::min(s.lo, x[i]);
         s.hi = std::max(s.hi, x[i]);
       }
@@ -61,7 +62,8 @@ std::map<std::string, TensorStats> collect_stats(const Graph& g,
       if (!(amax > 0.f)) continue;
       const float* x = t[k].data<float>();
       for (std::int64_t i = 0; i < t[k].numel(); ++i) {
-        const int b = static_cast<int>(std::fabs(x[i]) / amax * kHistogramBins);
+        if (!std::isfinite(x[i])) continue;  // the range pass ignored them too
+        const int b = static_cast<int>(std::min(std::fabs(x[i]), amax) / amax * kHistogramBins);
         s.hist[static_cast<std::size_t>(std::min(b, kHistogramBins - 1))] += 1;
       }
     }
