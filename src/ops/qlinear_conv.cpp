@@ -30,6 +30,7 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
 }
 
 void run(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  if (out[0].numel() == 0) return;
   const Shape &xs = in[0].shape(), &ws = in[3].shape(), &ys = out[0].shape();
   const std::int64_t M = ws[0], plane = M ? out[0].numel() / (ys[0] * M) : 0;
   const auto x = ops::centered(in[0], ops::int_values(in[2]), 1);

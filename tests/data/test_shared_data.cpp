@@ -98,9 +98,11 @@ TEST(DataSharedSlow, ImagenetShufflenetInt8) {
   OPEN_OR_SKIP(m, kShared + "/imagenet/shufflenet-v2-12-int8/shufflenet-v2-12-int8.onnx", 1);
   const auto r = classify("shufflenet-int8", kShared + "/imagenet", "imagenet", 0, *m);
   EXPECT_EQ(r.used, 200u);
-  // ONNX Runtime: 85.5% / 98.0%; within 3 images (integer rounding may differ).
-  EXPECT_NEAR(r.topk.top1_rate(), 0.855, 0.015);
-  EXPECT_NEAR(r.topk.top5_rate(), 0.98, 0.015);
+  // ONNX Runtime 1.30 through this pipeline: 84.0% / 98.0%, and the reference engine's scores
+  // are identical to it on every image (docs/quantization.md; the data README's 85.5% is not
+  // reproduced by ONNX Runtime here). Within one image, for int8 kernels that round differently.
+  EXPECT_NEAR(r.topk.top1_rate(), 0.84, 0.005);
+  EXPECT_NEAR(r.topk.top5_rate(), 0.98, 0.005);
 }
 
 TEST(DataSharedSlow, UltrafaceDecodingAgreesWithTheGraphs) {

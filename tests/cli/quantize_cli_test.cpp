@@ -1,0 +1,96 @@
+// `inferlab quantize` on bad input: one clear message, exit status 2, no output file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "cli_util.h"
+#include "zoo/model_builder.h"
+#include "zoo/zoo.h"
+
+using namespace inferlab;
+using namespace inferlab::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct QuantizeCli : ::testing::Test {
+  fs::path dir = fs::temp_directory_path() / "inferlab_quantize_cli";
+  std::string model, out;
+  void SetUp() override {
+    fs::remove_all(dir);
+    fs::create_directories(dir / "empty");
+    zoo::ModelBuilder b("tiny", 3);
+    b.add_input("x", {1, 3, 32, 32});
+    const auto c = b.conv("x", "conv1", {3, 4, 3, 1, 1, 1, 1, true});
+    b.classifier(b.relu(c, "relu1"), "fc", 4, 2, "logits");
+    b.add_output("logits", {1, 2});
+    model = (dir / "tiny.onnx").string();
+    out = (dir / "tiny_int8.onnx").string();
+    zoo::save_model(b.finish("quantize cli test"), model);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  // x -> QuantizeLinear(scale) -> DequantizeLinear(1) -> y, with a bad scale value.
+  std::string qdq_model(float scale) {
+    zoo::ModelBuilder b("qdq", 1);
+    b.add_input("x", {1, 4});
+    b.add_floats("s", {}, {scale});
+    b.add_floats("one", {}, {1.f});
+    b.add_node("QuantizeLinear", "quantize", {"x", "s"}, {"q"});
+    b.add_node("DequantizeLinear", "dequantize", {"q", "one"}, {"y"});
+    b.add_output("y", {1, 4});
+    const std::string path = (dir / "qdq.onnx").string();
+    zoo::save_model(b.finish("bad scale"), path);
+    return path;
+  }
+};
+
+}  // namespace
+
+TEST_F(QuantizeCli, EmptyCalibrationFolderExits2) {
+  const auto r = run_cli("quantize " + model + " --dataset " + (dir / "empty").string() +
+                         " --preset cifar10 -o " + out);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, (dir / "empty").string())) << r.out;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(QuantizeCli, MissingCalibrationFolderExits2) {
+  const auto r = run_cli("quantize " + model + " --dataset " + (dir / "nope").string() +
+                         " --preset cifar10 -o " + out);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "does not exist or cannot be read")) << r.out;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(QuantizeCli, KeepFp32NamingNoNodeExits2) {
+  const std::string shared = std::string(INFERLAB_SOURCE_DIR) + "/../shared/data/cifar10/test";
+  if (!fs::exists(shared)) GTEST_SKIP() << "shared test data absent (" << shared << ")";
+  const auto r = run_cli("quantize " + model + " --dataset " + shared +
+                         " --preset cifar10 --samples 4 --keep-fp32 conv1,bogus -o " + out);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "no node named 'bogus'")) << r.out;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(QuantizeCli, WritesAQdqModelThatRuns) {
+  const std::string shared = std::string(INFERLAB_SOURCE_DIR) + "/../shared/data/cifar10/test";
+  if (!fs::exists(shared)) GTEST_SKIP() << "shared test data absent (" << shared << ")";
+  const auto r = run_cli("quantize " + model + " --dataset " + shared +
+                         " --preset cifar10 --samples 8 --method entropy -o " + out);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "calibration: 8 images")) << r.out;
+  EXPECT_TRUE(contains(r.out, "conv1")) << r.out;
+  EXPECT_TRUE(contains(r.out, "quantized 2 of 2 layers")) << r.out;
+  const auto run = run_cli("run " + out + " --dump-graph");
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_TRUE(contains(run.out, "QuantizeLinear") || contains(run.out, "i8")) << run.out;
+}
+
+TEST_F(QuantizeCli, BadScaleIsReportedAtCompileTimeWithTheNode) {
+  for (const char* bad : {"0", "-1", "nan"}) {
+    const auto r = run_cli("run " + qdq_model(std::stof(bad)));
+    EXPECT_EQ(r.status, 2) << bad << ": " << r.out;
+    EXPECT_TRUE(contains(r.out, "node 'quantize' (QuantizeLinear)")) << r.out;
+    EXPECT_TRUE(contains(r.out, "is not a positive finite number")) << r.out;
+  }
+}
