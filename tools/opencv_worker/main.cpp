@@ -19,8 +19,8 @@
 
 #include "backends/backend.h"
 #include "bench/loadgen.h"
-#include "clip_bounds.h"
 #include "frontends/tensor_file.h"
+#include "opencv_compat.h"
 
 using nlohmann::json;
 using namespace inferlab;
@@ -72,7 +72,7 @@ class Worker : public bench::SystemUnderTest {
     const auto t0 = bench::Clock::now();
     int clips = 0;
     const std::vector<std::uint8_t> model =
-        opencv_worker::model_with_clip_attributes(r.at("model").get<std::string>(), &clips);
+        opencv_worker::opencv_compatible_model(r.at("model").get<std::string>(), &clips);
     for (int i = 0; i < streams; ++i) {
       auto s = std::make_unique<Stream>();
       s->net = cv::dnn::readNetFromONNX(reinterpret_cast<const char*>(model.data()), model.size());
@@ -95,7 +95,7 @@ class Worker : public bench::SystemUnderTest {
               {"nireq", nireq_},
               {"dnn_backend", "DNN_BACKEND_OPENCV"},
               {"target", "CPU"},
-              {"clip_bounds_to_attributes", clips},
+              {"nodes_rewritten_for_opencv", clips},
               {"api", r.value("async", true) ? "async" : "sync"},
               {"pin", false}}}};
   }
