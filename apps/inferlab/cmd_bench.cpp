@@ -126,6 +126,7 @@ void run_bench(BenchCmd& c) {
   const auto& info = backend->info();
   meta.backend = info.name;
   meta.backend_version = info.version;
+  meta.fingerprint["libraries"][info.name] = info.version;  // the toolkit that ran
   meta.model = a.model;
   meta.precision = a.backend.precision;
   meta.settings = info.settings;

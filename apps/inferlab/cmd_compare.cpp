@@ -64,7 +64,7 @@ void run_compare(CompareCmd& c) {
   if (a.scenario.find_peak) fail("--find-peak is not available in compare; use bench per backend");
   std::unique_ptr<bench::ResultsDb> db;
   if (!a.no_db) db = std::make_unique<bench::ResultsDb>(a.db);
-  const nlohmann::json fingerprint = bench::collect_fingerprint(bench::current_command_line());
+  nlohmann::json fingerprint = bench::collect_fingerprint(bench::current_command_line());
   const std::string run_id = fmt::format("{}-{}", bench::iso_time_now(), getpid());
 
   std::vector<Row> rows;
@@ -89,7 +89,7 @@ void run_compare(CompareCmd& c) {
       r.meta.streams = info.settings.value("streams", 1);
       r.meta.threads = info.settings.value("threads_per_stream", 1);
       r.meta.nireq = info.in_flight;
-      r.meta.fingerprint = fingerprint;
+      fingerprint["libraries"][n] = info.version;
       r.meta.run_id = run_id;
     } catch (const Error& e) {
       r.status = status_of(e.what());
@@ -98,6 +98,7 @@ void run_compare(CompareCmd& c) {
     }
     rows.push_back(std::move(r));
   }
+  for (auto& r : rows) r.meta.fingerprint = fingerprint;  // with every opened toolkit's version
 
   // The same samples for every backend, from the first one that opened.
   const Row* first = nullptr;

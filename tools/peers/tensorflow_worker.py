@@ -12,8 +12,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -85,9 +85,17 @@ class Engine:
         target = os.path.join(cache_root(), cache_key(r["model"], inputs))
         conv_ms, cached = 0.0, os.path.isdir(target)
         if not cached:
+            # In a child process: the translation's memory must not count as this worker's peak.
             os.makedirs(cache_root(), exist_ok=True)
             t0 = time.perf_counter()
-            convert(r["model"], inputs, target)
+            child = subprocess.run([sys.executable, os.path.abspath(__file__), "--convert", r["model"],
+                                    json.dumps(inputs), target], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+            if child.returncode != 0:
+                mark = "inferlab-conversion-error: "
+                lines = [line[len(mark):] for line in child.stderr.splitlines() if line.startswith(mark)]
+                raise RuntimeError(lines[-1] if lines else
+                                   f"conversion exited with {child.returncode}: {child.stderr[-2000:]}")
             conv_ms = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         self.loaded = tf.saved_model.load(target)
@@ -131,4 +139,11 @@ class Engine:
 
 
 if __name__ == "__main__":
-    peer_common.serve(Engine(), OUT)
+    if len(sys.argv) == 5 and sys.argv[1] == "--convert":
+        try:
+            convert(sys.argv[2], json.loads(sys.argv[3]), sys.argv[4])
+        except Exception as e:  # one line for the parent's error row
+            sys.stderr.write(f"inferlab-conversion-error: {type(e).__name__}: {e}\n")
+            sys.exit(1)
+    else:
+        peer_common.serve(Engine(), OUT)
