@@ -47,7 +47,8 @@ def cache_key(model_path, inputs):
 
 
 def convert(model_path, inputs, target):
-    """ONNX -> SavedModel at `target` (written to a temporary folder, then renamed)."""
+    """ONNX -> SavedModel at `target`, written to a temporary folder and renamed: a reader never
+    sees a partial cache entry."""
     import onnx
     import onnx_to_tf
 
@@ -64,8 +65,10 @@ def convert(model_path, inputs, target):
     tf.saved_model.save(module, tmp)
     with open(os.path.join(tmp, "inferlab.json"), "w") as f:
         json.dump({"outputs": tr.output_names, "model": os.path.abspath(model_path)}, f)
-    shutil.rmtree(target, ignore_errors=True)
-    os.replace(tmp, target)
+    try:
+        os.rename(tmp, target)
+    except OSError:  # another process converted the same model meanwhile: keep its result
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class Engine:
