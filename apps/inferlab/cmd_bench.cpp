@@ -143,6 +143,7 @@ void run_bench(BenchCmd& c) {
   const auto& info = backend->info();
   bench::RunMeta meta = backends::run_meta(info, a.backend);
   meta.fingerprint = bench::collect_fingerprint(command);
+  meta.fingerprint["libraries"][info.name] = info.version;  // the toolkit that ran
   meta.run_id = fmt::format("{}-{}", bench::iso_time_now(), getpid());
 
   bench::ScenarioConfig& s = a.scenario;

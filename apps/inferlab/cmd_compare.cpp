@@ -64,7 +64,7 @@ void run_compare(CompareCmd& c) {
   if (a.scenario.find_peak) fail("--find-peak is not available in compare; use bench per backend");
   std::unique_ptr<bench::ResultsStore> db;
   if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
-  const nlohmann::json fingerprint = bench::collect_fingerprint(bench::current_command_line());
+  nlohmann::json fingerprint = bench::collect_fingerprint(bench::current_command_line());
   const std::string run_id = fmt::format("{}-{}", bench::iso_time_now(), getpid());
 
   std::vector<Row> rows;
@@ -79,7 +79,7 @@ void run_compare(CompareCmd& c) {
       for (const auto& note : info.notes) fmt::print("  note: {}\n", note);
       r.meta = backends::run_meta(info, a.backend);
       r.meta.backend = n;
-      r.meta.fingerprint = fingerprint;
+      fingerprint["libraries"][n] = info.version;
       r.meta.run_id = run_id;
     } catch (const Error& e) {
       r.status = status_of(e.what());
@@ -88,6 +88,7 @@ void run_compare(CompareCmd& c) {
     }
     rows.push_back(std::move(r));
   }
+  for (auto& r : rows) r.meta.fingerprint = fingerprint;  // with every opened toolkit's version
 
   // The same samples for every backend, from the first one that opened.
   const Row* first = nullptr;

@@ -60,7 +60,7 @@ TEST_F(BenchCli, InvalidOptionsAreRejectedBeforeAnyWork) {
       {"--repetitions 0", "--repetitions"},
       {"--batch -4", "--batch"},
       {"--streams 4096", "use --force"},
-      {"--backend tensorflow", "unknown backend 'tensorflow'"},
+      {"--backend tvm", "unknown backend 'tvm'"},
       {"--shape a=2xfoo", "malformed shape"},
       {"--shape 1x2", "malformed --shape"},
       {"--scenario burst", "unknown scenario"},
@@ -179,17 +179,24 @@ TEST_F(BenchCli, ServerScenarioReportsTheBound) {
 }
 
 TEST_F(BenchCli, CompareKeepsGoingWhenABackendIsMissing) {
+  // An inferlab home without the Python environments: each Python peer is one "missing" row
+  // that says what to run; native's row completes.
+  const fs::path home = dir_ / "home";
+  fs::create_directories(home / "tools" / "peers");
+  std::ofstream(home / "tools" / "peers" / "peer_common.py") << "\n";
+  setenv("INFERLAB_HOME", home.c_str(), 1);
   const CmdResult r =
       run("compare " + model_ +
-          " --backends native,pytorch --engine reference --niter 10 --repetitions 1 "
-          "--no-progress --no-db");
+          " --backends native,openvino,tensorflow,pytorch --engine reference --niter 10 "
+          "--repetitions 1 --no-progress --no-db");
+  unsetenv("INFERLAB_HOME");
   ASSERT_EQ(r.status, 0) << r.out;
-  // pytorch cannot rebuild a one-Add graph (or is not installed): its row gives a status and
-  // the error, native's row completes.
   EXPECT_NE(r.out.find("native       ok"), std::string::npos) << r.out;
-  const auto row = r.out.find("\npytorch ");
-  ASSERT_NE(row, std::string::npos) << r.out;
-  const std::string line = r.out.substr(row + 1, r.out.find('\n', row + 1) - row - 1);
-  EXPECT_EQ(line.find(" ok "), std::string::npos) << line;
-  EXPECT_NE(line.find("pytorch:"), std::string::npos) << line;  // the error message
+  for (const std::string name : {"openvino", "tensorflow", "pytorch"}) {
+    const auto row = r.out.find("\n" + name + " ");
+    ASSERT_NE(row, std::string::npos) << r.out;
+    const std::string line = r.out.substr(row + 1, r.out.find('\n', row + 1) - row - 1);
+    EXPECT_NE(line.find(" missing "), std::string::npos) << line;
+    EXPECT_NE(line.find("not installed; run scripts/setup.sh"), std::string::npos) << line;
+  }
 }

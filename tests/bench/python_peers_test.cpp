@@ -1,7 +1,9 @@
 // The Python peers (OpenVINO, TensorFlow, PyTorch from the project's .venv): each runs the
 // one-Add model through Backend::infer and measure; absent packages give one clear "not
 // installed" error; a model TensorFlow cannot take is an error naming the node. Tests that need
-// the .venv skip when scripts/setup.sh has not built it.
+// the .venv skip when scripts/setup.sh has not built it. Those are named *Slow*: each starts a
+// Python worker (TensorFlow's import alone takes seconds), and the sanitizer stage, which does
+// not instrument those processes, leaves them out.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <fstream>
 
 #include "backends/backend.h"
+#include "backends/output_agreement.h"
 #include "backends/peer_locations.h"
 #include "backends/tiny_model.h"
 #include "ir/error.h"
@@ -87,6 +90,27 @@ TEST_P(PythonPeerSlow, UnsupportedPrecisionIsAnError) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("i8"), std::string::npos) << e.what();
   }
+}
+
+// A real CNN (Conv, Relu, Add, the option-A shortcut's Slice/Pad shape arithmetic, pooling,
+// Gemm): each peer's outputs against the native engine's on the same input.
+TEST_P(PythonPeerSlow, AgreesWithNativeOnResNet20) {
+  const fs::path model = fs::path(INFERLAB_SHARED_DATA) / "cifar10" / "resnet20_cifar10.onnx";
+  if (!fs::exists(model)) GTEST_SKIP() << model << " absent (../shared/data)";
+  BackendOptions o;
+  o.model = model.string();
+  o.batch = 4;
+  auto be = open_or_skip(o);
+  if (!be) GTEST_SKIP() << GetParam() << " not installed (run scripts/setup.sh)";
+  Tensor x(DType::f32, {4, 3, 32, 32});
+  for (std::int64_t i = 0; i < x.numel(); ++i)
+    x.data<float>()[i] = static_cast<float>((i * 7919) % 1000) / 500.0f - 1.0f;
+  const TensorMap ref = open_backend("native", o)->infer({{"input", x}});
+  const OutputAgreement a = compare_outputs(ref, be->infer({{"input", x}}));
+  ASSERT_TRUE(a.comparable) << a.note;
+  EXPECT_LT(a.max_rel, 1e-4) << GetParam();
+  EXPECT_EQ(a.rows, 4);
+  EXPECT_EQ(a.top1_same, 4) << GetParam();
 }
 
 INSTANTIATE_TEST_SUITE_P(Peers, PythonPeerSlow,

@@ -19,8 +19,8 @@
 
 #include "backends/backend.h"
 #include "bench/loadgen.h"
-#include "clip_bounds.h"
 #include "frontends/tensor_file.h"
+#include "opencv_compat.h"
 
 using nlohmann::json;
 using namespace inferlab;
@@ -93,7 +93,7 @@ class Worker : public bench::SystemUnderTest {
               {"nireq", nireq_},
               {"dnn_backend", "DNN_BACKEND_OPENCV"},
               {"target", "CPU"},
-              {"clip_bounds_to_attributes", clips},
+              {"nodes_rewritten_for_opencv", clips},
               {"api", r.value("async", true) ? "async" : "sync"},
               {"pin", false}}}};
   }
@@ -107,7 +107,7 @@ class Worker : public bench::SystemUnderTest {
       if (weights.empty()) throw std::runtime_error(model + ": no .caffemodel weights given");
       return cv::dnn::readNetFromCaffe(model, weights);
     }
-    const std::vector<std::uint8_t> onnx = opencv_worker::model_with_clip_attributes(model, clips);
+    const std::vector<std::uint8_t> onnx = opencv_worker::opencv_compatible_model(model, clips);
     return cv::dnn::readNetFromONNX(reinterpret_cast<const char*>(onnx.data()), onnx.size());
   }
 

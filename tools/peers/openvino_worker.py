@@ -60,7 +60,7 @@ def cpu_config(core, r, model):
         prec = "f32"  # the non-quantized parts
     if prec not in PRECISIONS:
         raise RuntimeError(f"precision {prec} is not available for openvino (f32, bf16, f16, i8)")
-    if prec != "f32" and prec.upper().replace("F16", "FP16") not in caps:
+    if prec != "f32" and {"bf16": "BF16", "f16": "FP16"}[prec] not in caps:
         raise RuntimeError(f"precision {prec}: OpenVINO's CPU plugin cannot run it on this CPU "
                            f"(capabilities: {', '.join(caps)})")
     cfg[hints.inference_precision] = PRECISIONS[prec]

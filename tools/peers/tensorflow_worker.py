@@ -12,8 +12,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -47,7 +47,8 @@ def cache_key(model_path, inputs):
 
 
 def convert(model_path, inputs, target):
-    """ONNX -> SavedModel at `target` (written to a temporary folder, then renamed)."""
+    """ONNX -> SavedModel at `target`, written to a temporary folder and renamed: a reader never
+    sees a partial cache entry."""
     import onnx
     import onnx_to_tf
 
@@ -64,8 +65,10 @@ def convert(model_path, inputs, target):
     tf.saved_model.save(module, tmp)
     with open(os.path.join(tmp, "inferlab.json"), "w") as f:
         json.dump({"outputs": tr.output_names, "model": os.path.abspath(model_path)}, f)
-    shutil.rmtree(target, ignore_errors=True)
-    os.replace(tmp, target)
+    try:
+        os.rename(tmp, target)
+    except OSError:  # another process converted the same model meanwhile: keep its result
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class Engine:
@@ -85,9 +88,17 @@ class Engine:
         target = os.path.join(cache_root(), cache_key(r["model"], inputs))
         conv_ms, cached = 0.0, os.path.isdir(target)
         if not cached:
+            # In a child process: the translation's memory must not count as this worker's peak.
             os.makedirs(cache_root(), exist_ok=True)
             t0 = time.perf_counter()
-            convert(r["model"], inputs, target)
+            child = subprocess.run([sys.executable, os.path.abspath(__file__), "--convert", r["model"],
+                                    json.dumps(inputs), target], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+            if child.returncode != 0:
+                mark = "inferlab-conversion-error: "
+                lines = [line[len(mark):] for line in child.stderr.splitlines() if line.startswith(mark)]
+                raise RuntimeError(lines[-1] if lines else
+                                   f"conversion exited with {child.returncode}: {child.stderr[-2000:]}")
             conv_ms = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         self.loaded = tf.saved_model.load(target)
@@ -131,4 +142,11 @@ class Engine:
 
 
 if __name__ == "__main__":
-    peer_common.serve(Engine(), OUT)
+    if len(sys.argv) == 5 and sys.argv[1] == "--convert":
+        try:
+            convert(sys.argv[2], json.loads(sys.argv[3]), sys.argv[4])
+        except Exception as e:  # one line for the parent's error row
+            sys.stderr.write(f"inferlab-conversion-error: {type(e).__name__}: {e}\n")
+            sys.exit(1)
+    else:
+        peer_common.serve(Engine(), OUT)

@@ -1,4 +1,6 @@
-#include "clip_bounds.h"
+#include "opencv_compat.h"
+
+#include "int_folding.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -27,7 +29,7 @@ bool scalar_of(const onnx::TensorProto& t, float* v) {
 
 }  // namespace
 
-std::vector<std::uint8_t> model_with_clip_attributes(const std::string& path, int* rewritten) {
+std::vector<std::uint8_t> opencv_compatible_model(const std::string& path, int* rewritten) {
   onnx::ModelProto m;
   std::ifstream f(path, std::ios::binary);
   if (!f || !m.ParseFromIstream(&f)) throw std::runtime_error("cannot read ONNX model " + path);
@@ -59,6 +61,14 @@ std::vector<std::uint8_t> model_with_clip_attributes(const std::string& path, in
     while (n.input_size() > 1) n.mutable_input()->RemoveLast();
     ++*rewritten;
   }
+  *rewritten += fold_integer_inputs(m, "Pad", 1);
+  // OpenCV reads a third Pad input whenever there are three, even when it is the empty name of
+  // an absent optional input.
+  for (auto& n : *m.mutable_graph()->mutable_node())
+    if (n.op_type() == "Pad" && n.input_size() == 3 && n.input(2).empty()) {
+      n.mutable_input()->RemoveLast();
+      ++*rewritten;
+    }
   std::string bytes;
   m.SerializeToString(&bytes);
   return {bytes.begin(), bytes.end()};
