@@ -68,6 +68,7 @@ std::optional<Built> build_binary(const Node& n, const BuildContext& c);
 std::optional<Built> build_concat(const Node& n, const BuildContext& c);
 std::optional<Built> build_softmax(const Node& n, const BuildContext& c);
 std::optional<Built> build_transpose(const Node& n, const BuildContext& c);
+std::optional<Built> build_qlinear_conv(const Node& n, const BuildContext& c);
 
 // Tries the builder for the node's op type.
 std::optional<Built> build_node(const Node& n, const BuildContext& c);
@@ -78,9 +79,9 @@ std::optional<Built> build_node(const Node& n, const BuildContext& c);
 dnnl::memory::data_type compute_type(const BuildContext& c);
 // "f32", "bf16", "i8" (s8/u8), "i32" for a descriptor's data type.
 std::string precision_of(const md& d);
-md plain_md(const Shape& s);  // dense row-major f32
-bool is_plain(const md& d, const Shape& s);
-std::string layout_name(const md& d);  // "nChw16c", "nchw", "nc", ...
+md plain_md(const Shape& s, dnnl::memory::data_type t = dnnl::memory::data_type::f32);
+bool is_plain(const md& d, const Shape& s);  // dense row-major, in d's own data type
+std::string layout_name(const md& d);        // "nChw16c", "nchw", "nc", ...
 dnnl::memory::dims to_dims(const Shape& s);
 // A constant tensor reordered into `want` (a new buffer owned by the returned memory).
 dnnl::memory reorder_constant(const dnnl::engine& eng, const Tensor& t, const md& from,
