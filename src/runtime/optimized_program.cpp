@@ -289,7 +289,7 @@ void OptimizedProgram::compile() {
                     "plain",
                     0.0,
                     0,
-                    reference_layer_precision(n)};
+                    reference_layer_precision(g, n)};
     if (lp.fused_from.empty()) lp.fused_from = {n.name};
     onednn::BuildContext ctx{cpu_engine(), g, options_, {}};
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {

@@ -26,9 +26,9 @@ struct QConv {
   std::int64_t cin, cout, k, stride, group;
 };
 
-// QuantizeLinear -> QLinearConv (3x3, padded) -> QLinearConv (depthwise) -> QLinearConv (1x1)
-// -> DequantizeLinear. Zero points are non-zero on purpose (padding must count as the zero
-// point), weights per output channel.
+// QuantizeLinear -> QLinearConv (3x3, padded) -> MaxPool (u8) -> QLinearConv (depthwise) ->
+// QLinearConv (1x1) -> DequantizeLinear. Zero points are non-zero on purpose (padding must count as
+// the zero point), weights per output channel.
 std::shared_ptr<Graph> qconv_net(std::int64_t batch) {
   GraphBuilder b;
   std::mt19937 rng(5);
@@ -68,6 +68,12 @@ std::shared_ptr<Graph> qconv_net(std::int64_t batch) {
         a);
     in_scale = out_scale;
     in_zp = out_zp;
+    if (l == 0) {  // u8 max pooling between int8 convolutions
+      Attributes mp;
+      mp.set("kernel_shape", std::vector<std::int64_t>{2, 2});
+      mp.set("strides", std::vector<std::int64_t>{1, 1});
+      q = b.node("MaxPool", "pool", {q}, mp);
+    }
   }
   b.output(b.node("DequantizeLinear", "dq",
                   {q, b.constant("ys", scalar_f32(in_scale)), b.constant("yz", scalar_u8(in_zp))}));
@@ -87,6 +93,11 @@ TEST(Int8, QLinearConvRunsAsOneDnnInt8) {
     ++int8_layers;
   }
   EXPECT_EQ(int8_layers, 3);
+  for (const auto& l : cm.layers()) {
+    if (l.op_type != "MaxPool") continue;
+    EXPECT_EQ(l.precision, "i8");
+    EXPECT_NE(l.implementation, "reference") << cm.dump_graph();
+  }
 }
 
 TEST(Int8, QLinearConvMatchesReference) {
@@ -107,7 +118,7 @@ TEST(Int8, PrecisionI8AcceptsQuantizedModel) {
   o.threads_per_stream = 1;
   o.precision = Precision::i8;
   const CompiledModel cm = core.compile_model(qconv_net(1), o);
-  EXPECT_NE(cm.precision_summary().find("i8: 3 layers"), std::string::npos)
+  EXPECT_NE(cm.precision_summary().find("i8: 4 layers"), std::string::npos)
       << cm.precision_summary();
 }
 
