@@ -246,7 +246,9 @@ void OptimizedProgram::add_reference(const Node& n, int entry) {
   st.schema = OpRegistry::find(n);
   if (!st.schema) unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
   st.entry = entry;
-  const auto posts = post_ops_of(n);
+  // Decoded once here, not per inference.
+  st.posts = post_ops_of(n);
+  const auto& posts = st.posts;
   const std::size_t kernel_inputs =
       posts.empty() ? n.inputs.size() : std::min<std::size_t>(3, n.inputs.size());
   for (std::size_t i = 0; i < kernel_inputs; ++i)
@@ -453,9 +455,8 @@ void OptimizedProgram::run(ProgramState& base, const std::vector<Tensor>& inputs
         out.push_back(tensor_of(s));
       }
       step.schema->run(*step.node, in, out);
-      const auto posts = post_ops_of(*step.node);
-      if (!posts.empty())
-        apply_post_ops_plain(posts, out[0],
+      if (!step.posts.empty())
+        apply_post_ops_plain(step.posts, out[0],
                              step.sum_slot < 0 ? Tensor() : tensor_of(step.sum_slot));
     }
     if (st.collect_profile) {
