@@ -358,8 +358,11 @@ void OptimizedProgram::compile() {
     lp.implementation = built->impl;
     // What the primitive computes in: its (first) source's type; a transposing reorder's, the
     // type it writes.
-    lp.precision = onednn::precision_of(built->dst_value.data.ndims ? built->dst_value
-                                                                    : built->inputs.front().desc);
+    lp.precision =
+        !built->precision.empty()
+            ? built->precision
+            : onednn::precision_of(built->dst_value.data.ndims ? built->dst_value
+                                                               : built->inputs.front().desc);
     lp.layout = onednn::layout_name(built->dst_value.data.ndims ? built->dst_value : built->dst);
     scratch_bytes_ = std::max(scratch_bytes_, built->scratchpad.get_size());
     steps_.push_back(std::move(st));

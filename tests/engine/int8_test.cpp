@@ -112,6 +112,26 @@ TEST(Int8, QLinearConvMatchesReference) {
   }
 }
 
+TEST(Int8, DequantizeOnOneDnnIsBitwiseExact) {
+  // QuantizeLinear (reference kernel) -> DequantizeLinear (oneDNN reorder with scale and zero
+  // point): the same float product as the reference kernel, so equal bit for bit.
+  GraphBuilder b;
+  auto x = b.input("x", {2, 5, 7, 3});
+  auto q = b.node("QuantizeLinear", "q",
+                  {x, b.constant("s", scalar_f32(0.0123f)), b.constant("z", scalar_u8(77))});
+  b.output(b.node("DequantizeLinear", "dq",
+                  {q, b.constant("s2", scalar_f32(0.0123f)), b.constant("z2", scalar_u8(77))}));
+  CompileOptions o;
+  o.threads_per_stream = 1;
+  const CompiledModel cm = Core().compile_model(b.graph(), o);
+  for (const auto& l : cm.layers()) {
+    if (l.op_type == "DequantizeLinear") {
+      EXPECT_NE(l.implementation, "reference");
+    }
+  }
+  expect_matches_reference(b.graph(), o, 0.0, 0.0);
+}
+
 TEST(Int8, PrecisionI8AcceptsQuantizedModel) {
   Core core;
   CompileOptions o;

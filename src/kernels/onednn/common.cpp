@@ -132,6 +132,7 @@ std::optional<Built> build_node(const Node& n, const BuildContext& c) {
   if (t == "Softmax" || t == "LogSoftmax") return build_softmax(n, c);
   if (t == "Transpose") return build_transpose(n, c);
   if (t == "QLinearConv") return build_qlinear_conv(n, c);
+  if (t == "DequantizeLinear") return build_dequantize(n, c);
   return build_eltwise(n, c);
 }
 

@@ -20,7 +20,8 @@ using tag = dnnl::memory::format_tag;
 
 struct Built {
   dnnl::primitive prim;
-  std::string impl;  // pd.impl_info_str(), e.g. "brgconv:avx512_core"
+  std::string impl;       // pd.impl_info_str(), e.g. "brgconv:avx512_core"
+  std::string precision;  // what it computes in; empty: its source's data type
   // One entry per activation input used: node input index, DNNL_ARG_*, required layout.
   struct Input {
     int index;
@@ -69,6 +70,7 @@ std::optional<Built> build_concat(const Node& n, const BuildContext& c);
 std::optional<Built> build_softmax(const Node& n, const BuildContext& c);
 std::optional<Built> build_transpose(const Node& n, const BuildContext& c);
 std::optional<Built> build_qlinear_conv(const Node& n, const BuildContext& c);
+std::optional<Built> build_dequantize(const Node& n, const BuildContext& c);
 
 // Tries the builder for the node's op type.
 std::optional<Built> build_node(const Node& n, const BuildContext& c);
