@@ -132,6 +132,38 @@ TEST(Int8, DequantizeOnOneDnnIsBitwiseExact) {
   expect_matches_reference(b.graph(), o, 0.0, 0.0);
 }
 
+TEST(Int8, QLinearMatMulOnOneDnnMatchesReference) {
+  // ShuffleNet's classifier: u8 activations with a zero point, s8 weights, u8 output with a
+  // zero point. Integer sums are exact; allow one output step for a tie rounded apart.
+  GraphBuilder b;
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> wd(-127, 127);
+  Tensor w(DType::i8, {64, 10});
+  for (std::int64_t i = 0; i < w.numel(); ++i)
+    w.data<std::int8_t>()[i] = static_cast<std::int8_t>(wd(rng));
+  Tensor wz(DType::i8, {});
+  wz.data<std::int8_t>()[0] = 0;
+  auto x = b.input("x", {3, 64});
+  auto q = b.node("QuantizeLinear", "q",
+                  {x, b.constant("xs", scalar_f32(1.f / 200)), b.constant("xz", scalar_u8(90))});
+  auto mm = b.node("QLinearMatMul", "mm",
+                   {q, b.constant("as", scalar_f32(1.f / 200)), b.constant("az", scalar_u8(90)),
+                    b.constant("w", w), b.constant("ws", scalar_f32(0.003f)), b.constant("wz", wz),
+                    b.constant("ys", scalar_f32(0.02f)), b.constant("yz", scalar_u8(49))});
+  b.output(b.node("DequantizeLinear", "dq",
+                  {mm, b.constant("s2", scalar_f32(0.02f)), b.constant("z2", scalar_u8(49))}));
+  CompileOptions o;
+  o.threads_per_stream = 1;
+  const CompiledModel cm = Core().compile_model(b.graph(), o);
+  for (const auto& l : cm.layers()) {
+    if (l.op_type == "QLinearMatMul") {
+      EXPECT_NE(l.implementation, "reference") << cm.dump_graph();
+      EXPECT_EQ(l.precision, "i8");
+    }
+  }
+  expect_matches_reference(b.graph(), o, 0.0, 0.0201);
+}
+
 TEST(Int8, PrecisionI8AcceptsQuantizedModel) {
   Core core;
   CompileOptions o;

@@ -133,6 +133,7 @@ std::optional<Built> build_node(const Node& n, const BuildContext& c) {
   if (t == "Transpose") return build_transpose(n, c);
   if (t == "QLinearConv") return build_qlinear_conv(n, c);
   if (t == "DequantizeLinear") return build_dequantize(n, c);
+  if (t == "QLinearMatMul") return build_qlinear_matmul(n, c);
   return build_eltwise(n, c);
 }
 
