@@ -24,6 +24,7 @@ struct BenchArgs {
   double duration_s = -1;  // -1: not given
   bool no_pin = false, force = false, no_progress = false, perf_counters = false, no_db = false;
   std::string json, csv, db = "results.db";
+  std::string dataset, preset;  // sample library from images (preprocessed before timing)
 };
 
 void add_bench_options(CLI::App* cmd, BenchArgs& a);
