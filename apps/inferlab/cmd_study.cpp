@@ -10,8 +10,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
-#include "backends/tiny_model.h"
 #include "bench/core_set.h"
 #include "bench/report.h"
 #include "command.h"
@@ -31,14 +31,27 @@ struct StudyCmd {
   std::size_t limit = 200;
 };
 
+// The zoo model with a symbolic batch dimension, so that every backend (peers included, which
+// cannot override a fixed batch) runs each batch of the sweep from one file.
+onnx::ModelProto dynamic_batch(onnx::ModelProto m) {
+  auto* g = m.mutable_graph();
+  std::set<std::string> weights;
+  for (const auto& t : g->initializer()) weights.insert(t.name());
+  for (auto* vs : {g->mutable_input(), g->mutable_output()})
+    for (auto& v : *vs)
+      if (!weights.count(v.name()) && v.type().tensor_type().shape().dim_size() > 0)
+        v.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param(
+            "N");
+  g->clear_value_info();
+  return m;
+}
+
 double minutes_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count() / 60;
 }
 
-// Backends that open a one-Add model here; the others are reported with the reason.
-std::vector<std::string> installed_backends(const std::string& dir) {
-  const std::string probe = (fs::path(dir) / "probe_add.onnx").string();
-  backends::write_add_model(probe, {1, 4});
+// Backends that open the studied model here; the others are reported with the reason.
+std::vector<std::string> installed_backends(const std::string& probe) {
   std::vector<std::string> ok;
   for (const auto& name : backends::backend_names()) {
     try {
@@ -105,8 +118,8 @@ void run(StudyCmd& c) {
   fs::create_directories(c.workdir);
   std::string model = c.model;
   if (model.empty()) {
-    model = (fs::path(c.workdir) / "resnet50.onnx").string();
-    if (!fs::exists(model)) zoo::save_model(zoo::build_model("resnet50", {}), model);
+    model = (fs::path(c.workdir) / "resnet50_nbatch.onnx").string();
+    if (!fs::exists(model)) zoo::save_model(dynamic_batch(zoo::build_model("resnet50", {})), model);
     fmt::print("study: no model given, the zoo's ResNet-50 ({})\n", model);
   } else if (!fs::exists(model)) {
     fail("model file '{}' does not exist", model);
@@ -116,7 +129,7 @@ void run(StudyCmd& c) {
       "study of {} within {:.1f} min: sweep {:.1f}, precisions {:.1f}, scaling {:.1f}, "
       "roofline ~0.5{} min\n",
       model, B, 0.4 * B, 0.1 * B, 0.15 * B, c.dataset.empty() ? "" : ", accuracy ~1");
-  const auto installed = installed_backends(c.workdir);
+  const auto installed = installed_backends(model);
   std::string list;
   for (const auto& b : installed) list += (list.empty() ? "" : ",") + b;
   fmt::print("installed backends: {}\n", list);
@@ -127,6 +140,8 @@ void run(StudyCmd& c) {
   s.model = model;
   s.backends = list;
   s.batch = "1,2,4";
+  const int cores = bench::available_physical_cores();
+  s.streams = cores > 1 ? fmt::format("1,{}", cores) : "1";
   s.repetitions = 2;
   s.budget_min = 0.4 * B;
   s.dataset = c.dataset;

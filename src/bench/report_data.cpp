@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "bench/html_report.h"
@@ -63,6 +64,26 @@ void mark_pareto(ReportData& d) {
     if (r["pareto"]) best[b] = x;
     d.pareto.push_back(r);
   }
+}
+
+// Each backend at its best throughput configuration of the newest sweep joins the comparison.
+void add_sweep_bests(ReportData& d) {
+  std::map<std::string, nlohmann::json> best;
+  for (const auto& r : d.sweep) {
+    if (r["status"] != "measured") continue;
+    const std::string b = r["backend"];
+    if (!best.count(b) ||
+        r["throughput_fps"].get<double>() > best[b]["throughput_fps"].get<double>())
+      best[b] = r;
+  }
+  for (const auto& [b, r] : best)
+    d.comparison.push_back({{"label", "sweep best " + r["key"].get<std::string>()},
+                            {"backend", b},
+                            {"throughput_fps", r["throughput_fps"]},
+                            {"ci95_low", r["ci95_low"]},
+                            {"ci95_high", r["ci95_high"]},
+                            {"p90_ms", r["p90_ms"]},
+                            {"p99_ms", r["p99_ms"]}});
 }
 
 void add_summary(ReportData& d, const nlohmann::json& r) {
@@ -132,6 +153,7 @@ ReportData collect_report_data(const std::vector<nlohmann::json>& rows,
       d.accuracy.push_back(r.value("accuracy", r));
   }
   mark_pareto(d);
+  add_sweep_bests(d);
   if (d.inputs.empty()) d.inputs.push_back("random (seeded) unless a row says otherwise");
   return d;
 }
