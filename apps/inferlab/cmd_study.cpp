@@ -57,6 +57,7 @@ std::vector<std::string> installed_backends(const std::string& probe) {
     try {
       backends::BackendOptions o;
       o.model = probe;
+      o.batch = 1;
       o.timeout_s = 60;
       backends::open_backend(name, o);
       ok.push_back(name);
@@ -130,6 +131,7 @@ void run(StudyCmd& c) {
       "roofline ~0.5{} min\n",
       model, B, 0.4 * B, 0.1 * B, 0.15 * B, c.dataset.empty() ? "" : ", accuracy ~1");
   const auto installed = installed_backends(model);
+  if (installed.empty()) fail("no backend can open {} (reasons above)", model);
   std::string list;
   for (const auto& b : installed) list += (list.empty() ? "" : ",") + b;
   fmt::print("installed backends: {}\n", list);

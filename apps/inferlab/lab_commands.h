@@ -35,7 +35,7 @@ struct RooflineArgs {
 void run_roofline_command(const RooflineArgs& a);
 
 struct ReportArgs {
-  std::string db = "results.db", output = "report.html", data_dir, node_modules;
+  std::string db = "results.db", output = "report.html", data_dir, node_modules, sweep;
 };
 void run_report_command(const ReportArgs& a);
 
