@@ -25,14 +25,22 @@ void exec(sqlite3* db, const std::string& sql, const std::string& path) {
 
 // Databases written before sweeps existed lack the sweep_id column (rows of a parameter sweep
 // carry their sweep's id so an interrupted sweep resumes).
-void add_sweep_id_column(sqlite3* db, const std::string& path) {
+bool has_sweep_id_column(sqlite3* db, const std::string& path) {
   Stmt st;
   if (sqlite3_prepare_v2(db,
                          "SELECT 1 FROM pragma_table_info('measurements') WHERE name='sweep_id'",
                          -1, &st.s, nullptr) != SQLITE_OK)
     fail("results database {}: {}", path, sqlite3_errmsg(db));
-  if (sqlite3_step(st.s) == SQLITE_ROW) return;
-  exec(db, "ALTER TABLE measurements ADD COLUMN sweep_id TEXT", path);
+  return sqlite3_step(st.s) == SQLITE_ROW;
+}
+
+void add_sweep_id_column(sqlite3* db, const std::string& path) {
+  if (has_sweep_id_column(db, path)) return;
+  // Job-array tasks may open an old database at once: the loser of the race finds the column.
+  if (sqlite3_exec(db, "ALTER TABLE measurements ADD COLUMN sweep_id TEXT", nullptr, nullptr,
+                   nullptr) != SQLITE_OK &&
+      !has_sweep_id_column(db, path))
+    fail("results database {}: cannot add the sweep_id column: {}", path, sqlite3_errmsg(db));
 }
 
 }  // namespace
