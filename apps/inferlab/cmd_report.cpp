@@ -25,7 +25,7 @@ void run_report_command(const ReportArgs& c) {
     bench::ResultsDb db(c.db);
     rows = db.query({});
   }
-  const bench::ReportData d = bench::collect_report_data(rows, c.db);
+  const bench::ReportData d = bench::collect_report_data(rows, c.db, c.sweep);
   const std::string html = bench::render_html(d, lib);
   {
     std::ofstream f(c.output);
@@ -50,6 +50,7 @@ void setup(CLI::App& root) {
   cmd->add_option("--db", c->db, "results database (default results.db)");
   cmd->add_option("-o,--output", c->output, "HTML file to write (default report.html)");
   cmd->add_option("--data-dir", c->data_dir, "folder for the CSV/JSON exports (default NAME_data)");
+  cmd->add_option("--sweep", c->sweep, "only this sweep id (default: every sweep)");
   cmd->add_option("--node-modules", c->node_modules,
                   "where vega, vega-lite and vega-embed are installed");
   cmd->callback([c] { run_report_command(*c); });

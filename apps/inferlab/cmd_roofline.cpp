@@ -59,7 +59,14 @@ void print_layers(std::vector<RooflineLayer> ls, const RooflineLayer& net) {
 }  // namespace
 
 void run_roofline_command(const RooflineArgs& c) {
-  if (c.model.empty()) fail("give a MODEL");
+  if (c.ceilings_only) {
+    if (!c.model.empty()) fail("--ceilings-only measures the machine: drop the MODEL");
+    const int threads = c.threads > 0 ? c.threads : bench::available_physical_cores();
+    bench::first_cores(threads);
+    print_ceilings(measure_ceilings(threads, c.quick));
+    return;
+  }
+  if (c.model.empty()) fail("give a MODEL (or --ceilings-only)");
   if (!std::filesystem::exists(c.model)) fail("model file '{}' does not exist", c.model);
   backends::check_backend_name(c.backend);
   if (c.backend != "native")
@@ -147,6 +154,8 @@ void setup(CLI::App& root) {
   cmd->add_option("-b,--batch", c->batch, "batch (default 1)");
   cmd->add_option("--threads", c->threads, "threads of the one stream (default: every core)");
   cmd->add_option("-t,--time", c->duration_s, "seconds of profiled inference (default 3)");
+  cmd->add_flag("--ceilings-only", c->ceilings_only,
+                "measure and print the ceilings alone (no model)");
   cmd->add_flag("--quick", c->quick, "coarser bandwidth sweep (one step per octave)");
   cmd->add_option("--db", c->db, "results database (SQLite), default results.db");
   cmd->add_flag("--no-db", c->no_db, "do not record results");

@@ -10,8 +10,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
-#include "backends/tiny_model.h"
 #include "bench/core_set.h"
 #include "bench/report.h"
 #include "command.h"
@@ -31,19 +31,33 @@ struct StudyCmd {
   std::size_t limit = 200;
 };
 
+// The zoo model with a symbolic batch dimension, so that every backend (peers included, which
+// cannot override a fixed batch) runs each batch of the sweep from one file.
+onnx::ModelProto dynamic_batch(onnx::ModelProto m) {
+  auto* g = m.mutable_graph();
+  std::set<std::string> weights;
+  for (const auto& t : g->initializer()) weights.insert(t.name());
+  for (auto* vs : {g->mutable_input(), g->mutable_output()})
+    for (auto& v : *vs)
+      if (!weights.count(v.name()) && v.type().tensor_type().shape().dim_size() > 0)
+        v.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param(
+            "N");
+  g->clear_value_info();
+  return m;
+}
+
 double minutes_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count() / 60;
 }
 
-// Backends that open a one-Add model here; the others are reported with the reason.
-std::vector<std::string> installed_backends(const std::string& dir) {
-  const std::string probe = (fs::path(dir) / "probe_add.onnx").string();
-  backends::write_add_model(probe, {1, 4});
+// Backends that open the studied model here; the others are reported with the reason.
+std::vector<std::string> installed_backends(const std::string& probe) {
   std::vector<std::string> ok;
   for (const auto& name : backends::backend_names()) {
     try {
       backends::BackendOptions o;
       o.model = probe;
+      o.batch = 1;
       o.timeout_s = 60;
       backends::open_backend(name, o);
       ok.push_back(name);
@@ -97,88 +111,111 @@ void run_accuracy(const StudyCmd& c, const std::string& model, const std::string
              {"accuracy", j}});
 }
 
+// The studied model: MODEL, or the zoo's ResNet-50 written once with a symbolic batch.
+std::string study_model(const StudyCmd& c) {
+  if (!c.model.empty()) {
+    if (!fs::exists(c.model)) fail("model file '{}' does not exist", c.model);
+    return c.model;
+  }
+  const std::string model = (fs::path(c.workdir) / "resnet50_nbatch.onnx").string();
+  if (!fs::exists(model)) zoo::save_model(dynamic_batch(zoo::build_model("resnet50", {})), model);
+  fmt::print("study: no model given, the zoo's ResNet-50 ({})\n", model);
+  return model;
+}
+
+// Every installed backend swept in f32; its best throughput point is its comparison entry.
+SweepSummary sweep_stage(const StudyCmd& c, const std::string& model, const std::string& list) {
+  SweepArgs s;
+  s.model = model;
+  s.backends = list;
+  s.batch = "1,2,4";
+  const int cores = bench::available_physical_cores();
+  s.streams = cores > 1 ? fmt::format("1,{}", cores) : "1";
+  s.repetitions = 2;
+  s.budget_min = 0.4 * c.budget_min;
+  s.dataset = c.dataset;
+  s.preset = c.preset;
+  s.db = c.db;
+  return run_sweep_command(s, (fs::path(c.workdir) / "sweep.json").string());
+}
+
+// The native engine in f32, bf16 and i8 at its best f32 configuration.
+void precision_stage(const StudyCmd& c, const std::string& model, const SweepSummary& sw) {
+  for (const auto& a : sw.answers) {
+    if (a.backend != "native" || !a.best_throughput) continue;
+    SweepArgs p;
+    p.model = model;
+    p.backends = "native";
+    p.precision = "f32,bf16,i8";
+    p.batch = std::to_string(a.best_throughput->point.batch);
+    const int st = a.best_throughput->point.streams;
+    p.streams = st == bench::kAuto ? "auto" : std::to_string(st);
+    p.repetitions = 2;
+    p.budget_min = 0.1 * c.budget_min;
+    p.dataset = c.dataset;
+    p.preset = c.preset;
+    p.db = c.db;
+    run_sweep_command(p, (fs::path(c.workdir) / "precisions.json").string());
+  }
+}
+
+// Throughput mode on 1..N cores for every installed backend.
+void scale_stage(const StudyCmd& c, const std::string& model, const std::string& list,
+                 std::size_t backends) {
+  ScaleArgs sc;
+  sc.model = model;
+  sc.backends = list;
+  sc.modes = "throughput";
+  sc.repetitions = 2;
+  // About 5 s to open a backend per point, then 2 repetitions (+10% warm-up) in the budget.
+  const double points = static_cast<double>(backends * bench::available_physical_cores());
+  sc.duration_s =
+      std::clamp((0.15 * c.budget_min * 60 - 5 * points) / (points * 2 * 1.1), 0.3, 5.0);
+  sc.dataset = c.dataset;
+  sc.preset = c.preset;
+  sc.db = c.db;
+  run_scale_command(sc);
+}
+
 void run(StudyCmd& c) {
   const auto t0 = Clock::now();
   if (!(c.budget_min > 0)) fail("--budget must be positive minutes (got {})", c.budget_min);
   if (c.dataset.empty() != c.preset.empty())
     fail("--dataset and --preset go together (the preset says how to preprocess the images)");
   fs::create_directories(c.workdir);
-  std::string model = c.model;
-  if (model.empty()) {
-    model = (fs::path(c.workdir) / "resnet50.onnx").string();
-    if (!fs::exists(model)) zoo::save_model(zoo::build_model("resnet50", {}), model);
-    fmt::print("study: no model given, the zoo's ResNet-50 ({})\n", model);
-  } else if (!fs::exists(model)) {
-    fail("model file '{}' does not exist", model);
-  }
+  const std::string model = study_model(c);
   const double B = c.budget_min;
   fmt::print(
       "study of {} within {:.1f} min: sweep {:.1f}, precisions {:.1f}, scaling {:.1f}, "
       "roofline ~0.5{} min\n",
       model, B, 0.4 * B, 0.1 * B, 0.15 * B, c.dataset.empty() ? "" : ", accuracy ~1");
-  const auto installed = installed_backends(c.workdir);
+  const auto installed = installed_backends(model);
+  if (installed.empty()) fail("no backend can open {} (reasons above)", model);
   std::string list;
   for (const auto& b : installed) list += (list.empty() ? "" : ",") + b;
   fmt::print("installed backends: {}\n", list);
-
-  // 1. Every backend swept (f32); its best throughput configuration is its entry in the report.
-  fmt::print("\n== sweep ({:.1f} min so far)\n", minutes_since(t0));
-  SweepArgs s;
-  s.model = model;
-  s.backends = list;
-  s.batch = "1,2,4";
-  s.repetitions = 2;
-  s.budget_min = 0.4 * B;
-  s.dataset = c.dataset;
-  s.preset = c.preset;
-  s.db = c.db;
-  const SweepSummary sw = run_sweep_command(s, (fs::path(c.workdir) / "sweep.json").string());
-
-  // 2. Precisions on the native engine at its best f32 configuration.
-  fmt::print("\n== precisions ({:.1f} min so far)\n", minutes_since(t0));
-  for (const auto& a : sw.answers) {
-    if (a.backend != "native" || !a.best_throughput) continue;
-    SweepArgs p = s;
-    p.backends = "native";
-    p.precision = "f32,bf16,i8";
-    p.batch = std::to_string(a.best_throughput->point.batch);
-    p.streams = a.best_throughput->point.streams == 0
-                    ? "auto"
-                    : std::to_string(a.best_throughput->point.streams);
-    p.budget_min = 0.1 * B;
-    run_sweep_command(p, (fs::path(c.workdir) / "precisions.json").string());
-  }
-
-  // 3. Core scaling, throughput mode, every installed backend.
-  fmt::print("\n== scaling ({:.1f} min so far)\n", minutes_since(t0));
-  ScaleArgs sc;
-  sc.model = model;
-  sc.backends = list;
-  sc.modes = "throughput";
-  sc.repetitions = 2;
-  sc.duration_s = std::clamp(
-      0.15 * B * 60 / (installed.size() * bench::available_physical_cores() * 2 * 1.5), 0.5, 5.0);
-  sc.dataset = c.dataset;
-  sc.preset = c.preset;
-  sc.db = c.db;
-  run_scale_command(sc);
-
-  // 4. Roofline of the native engine.
-  fmt::print("\n== roofline ({:.1f} min so far)\n", minutes_since(t0));
+  auto stage = [&](const char* name) {
+    fmt::print("\n== {} ({:.1f} min so far)\n", name, minutes_since(t0));
+    std::fflush(stdout);
+  };
+  stage("sweep");
+  const SweepSummary sw = sweep_stage(c, model, list);
+  stage("precisions");
+  precision_stage(c, model, sw);
+  stage("scaling");
+  scale_stage(c, model, list, installed.size());
+  stage("roofline");
   RooflineArgs r;
   r.model = model;
   r.db = c.db;
   r.quick = true;
   r.duration_s = 2;
   run_roofline_command(r);
-
-  // 5. Accuracy when a dataset is given.
   if (!c.dataset.empty()) {
-    fmt::print("\n== accuracy, first {} images ({:.1f} min so far)\n", c.limit, minutes_since(t0));
+    stage("accuracy");
     for (const auto& b : installed) run_accuracy(c, model, b);
   }
-
-  fmt::print("\n== report ({:.1f} min so far)\n", minutes_since(t0));
+  stage("report");
   ReportArgs rep;
   rep.db = c.db;
   rep.output = c.output;

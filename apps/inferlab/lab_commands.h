@@ -30,12 +30,12 @@ struct RooflineArgs {
   std::string model, backend = "native", db = "results.db", json, csv;
   int batch = 1, threads = 0;
   double duration_s = 3;
-  bool no_db = false, quick = false;
+  bool no_db = false, quick = false, ceilings_only = false;
 };
 void run_roofline_command(const RooflineArgs& a);
 
 struct ReportArgs {
-  std::string db = "results.db", output = "report.html", data_dir, node_modules;
+  std::string db = "results.db", output = "report.html", data_dir, node_modules, sweep;
 };
 void run_report_command(const ReportArgs& a);
 

@@ -130,11 +130,11 @@ std::string render_html(const ReportData& d, const std::string& lib) {
               chart_div(specs, "chart-comparison", "No bench/compare results in the database.") +
                   table(d.validity, {"label", "min_duration_met", "min_queries_met",
                                      "server_result", "p90_early_stop_ms", "p99_early_stop_ms"}));
-  body += section("Sweep " + d.sweep_id,
+  body += section("Sweeps: " + d.sweep_id,
                   chart_div(specs, "chart-heatmap", "No sweep in the database.") +
                       chart_div(specs, "chart-pareto", "") +
-                      table(d.sweep, {"key", "status", "throughput_fps", "ci95_low", "ci95_high",
-                                      "p50_ms", "p90_ms", "p99_ms", "reason"}));
+                      table(d.sweep, {"model", "key", "status", "throughput_fps", "ci95_low",
+                                      "ci95_high", "p50_ms", "p90_ms", "p99_ms", "reason"}));
   body +=
       section("Core scaling " + d.scale_id,
               chart_div(specs, "chart-scaling", "No scaling run in the database.") +

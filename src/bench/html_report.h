@@ -8,7 +8,7 @@
 
 namespace inferlab::bench {
 
-// The tables a report draws, extracted from database rows (latest sweep, scale run and
+// The tables a report draws, extracted from database rows (sweeps, the latest scale run and
 // roofline; every standalone bench/compare summary; accuracy rows).
 struct ReportData {
   nlohmann::json fingerprint;         // of the newest row
@@ -19,8 +19,10 @@ struct ReportData {
   nlohmann::json roofline;               // ceilings, layers, network (null when absent)
   std::string sweep_id, scale_id;
 };
-// Throws Error when `rows` is empty (naming `db_path`).
-ReportData collect_report_data(const std::vector<nlohmann::json>& rows, const std::string& db_path);
+// Throws Error when `rows` is empty (naming `db_path`). Sweeps: every sweep's points (the
+// newest row per model and configuration), or only sweep `sweep_filter` when given.
+ReportData collect_report_data(const std::vector<nlohmann::json>& rows, const std::string& db_path,
+                               const std::string& sweep_filter = "");
 
 // vega, vega-lite and vega-embed (minified) concatenated; throws Error naming what is missing.
 std::string load_chart_library(const std::string& node_modules_dir);

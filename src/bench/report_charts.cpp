@@ -2,6 +2,7 @@
 // chart whose table is empty is left out (the page says so).
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "bench/html_report.h"
 
@@ -39,8 +40,10 @@ json heatmap(const ReportData& d) {
   std::vector<json> m;
   for (const auto& r : d.sweep)
     if (r["status"] == "measured") m.push_back(r);
-  json s = base("Sweep " + d.sweep_id + ": throughput (samples/s) by configuration and batch", m);
-  s["height"] = 28 * 6;
+  json s = base("Sweeps: throughput (samples/s) by configuration and batch", m);
+  std::set<std::string> configs;
+  for (const auto& r : m) configs.insert(r["config"].get<std::string>());
+  s["height"] = 24 * static_cast<int>(configs.size()) + 20;
   s["encoding"] = {{"x", {{"field", "batch"}, {"type", "ordinal"}}},
                    {"y", {{"field", "config"}, {"type", "nominal"}, {"title", ""}}}};
   s["layer"] = json::array(

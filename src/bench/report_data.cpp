@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "bench/html_report.h"
@@ -28,21 +29,31 @@ void add_sweep(ReportData& d, const nlohmann::json& r) {
   const auto& p = r.at("sweep_point");
   const auto& pt = p.at("point");
   auto axis = [](int v) { return v == 0 ? std::string("auto") : std::to_string(v); };
-  nlohmann::json row = {{"backend", pt.at("backend")},
-                        {"precision", pt.at("precision")},
-                        {"config", fmt::format("{}/{} s{} t{}", pt.at("backend").get<std::string>(),
-                                               pt.at("precision").get<std::string>(),
-                                               axis(pt.at("streams")), axis(pt.at("threads")))},
-                        {"batch", pt.at("batch")},
-                        {"key", pt.at("key")},
-                        {"status", p.at("status")},
-                        {"reason", p.value("reason", "")},
-                        {"throughput_fps", p.value("throughput_fps", 0.0)},
-                        {"ci95_low", p.at("ci95_fps").at(0)},
-                        {"ci95_high", p.at("ci95_fps").at(1)},
-                        {"p50_ms", p.value("p50_ms", 0.0)},
-                        {"p90_ms", p.value("p90_ms", 0.0)},
-                        {"p99_ms", p.value("p99_ms", 0.0)}};
+  const std::string model = base_name(r.value("model", "?"));
+  nlohmann::json row = {
+      {"backend", pt.at("backend")},
+      {"precision", pt.at("precision")},
+      {"model", model},
+      {"sweep_id", r.value("sweep_id", "")},
+      {"config", fmt::format("{} {}/{} s{} t{}", model, pt.at("backend").get<std::string>(),
+                             pt.at("precision").get<std::string>(), axis(pt.at("streams")),
+                             axis(pt.at("threads")))},
+      {"batch", pt.at("batch")},
+      {"key", pt.at("key")},
+      {"status", p.at("status")},
+      {"reason", p.value("reason", "")},
+      {"throughput_fps", p.value("throughput_fps", 0.0)},
+      {"ci95_low", p.at("ci95_fps").at(0)},
+      {"ci95_high", p.at("ci95_fps").at(1)},
+      {"p50_ms", p.value("p50_ms", 0.0)},
+      {"p90_ms", p.value("p90_ms", 0.0)},
+      {"p99_ms", p.value("p99_ms", 0.0)}};
+  // A configuration measured by several sweeps: the newest row stands.
+  for (auto& old : d.sweep)
+    if (old["model"] == model && old["key"] == row["key"]) {
+      old = row;
+      return;
+    }
   d.sweep.push_back(row);
 }
 
@@ -63,6 +74,26 @@ void mark_pareto(ReportData& d) {
     if (r["pareto"]) best[b] = x;
     d.pareto.push_back(r);
   }
+}
+
+// Each backend at its best throughput configuration of the newest sweep joins the comparison.
+void add_sweep_bests(ReportData& d) {
+  std::map<std::string, nlohmann::json> best;
+  for (const auto& r : d.sweep) {
+    if (r["status"] != "measured") continue;
+    const std::string b = r["backend"];
+    if (!best.count(b) ||
+        r["throughput_fps"].get<double>() > best[b]["throughput_fps"].get<double>())
+      best[b] = r;
+  }
+  for (const auto& [b, r] : best)
+    d.comparison.push_back({{"label", "sweep best " + r["key"].get<std::string>()},
+                            {"backend", b},
+                            {"throughput_fps", r["throughput_fps"]},
+                            {"ci95_low", r["ci95_low"]},
+                            {"ci95_high", r["ci95_high"]},
+                            {"p90_ms", r["p90_ms"]},
+                            {"p99_ms", r["p99_ms"]}});
 }
 
 void add_summary(ReportData& d, const nlohmann::json& r) {
@@ -100,13 +131,13 @@ void add_roofline(ReportData& d, const nlohmann::json& r) {
 
 }  // namespace
 
-ReportData collect_report_data(const std::vector<nlohmann::json>& rows,
-                               const std::string& db_path) {
+ReportData collect_report_data(const std::vector<nlohmann::json>& rows, const std::string& db_path,
+                               const std::string& sweep_filter) {
   if (rows.empty())
     fail("results database {} holds no results: run bench, sweep, scale or roofline first",
          db_path);
   ReportData d;
-  d.sweep_id = newest(rows, "sweep_point", "sweep_id");
+  d.sweep_id = sweep_filter.empty() ? "(every sweep in the database)" : sweep_filter;
   d.scale_id = newest(rows, "scale_point", "run_id");
   std::set<std::string> seen_cmd, seen_inputs;
   for (const auto& r : rows) {
@@ -120,7 +151,7 @@ ReportData collect_report_data(const std::vector<nlohmann::json>& rows,
       if (!in.empty() && seen_inputs.insert(in).second) d.inputs.push_back(in);
     }
     const std::string kind = r.value("kind", "");
-    if (kind == "sweep_point" && r.value("sweep_id", "") == d.sweep_id)
+    if (kind == "sweep_point" && (sweep_filter.empty() || r.value("sweep_id", "") == sweep_filter))
       add_sweep(d, r);
     else if (kind == "scale_point" && r.value("run_id", "") == d.scale_id)
       d.scale.push_back(r.at("scale_point"));
@@ -131,7 +162,10 @@ ReportData collect_report_data(const std::vector<nlohmann::json>& rows,
     else if (kind == "accuracy")
       d.accuracy.push_back(r.value("accuracy", r));
   }
+  if (!sweep_filter.empty() && d.sweep.empty())
+    fail("results database {} holds no sweep {}", db_path, sweep_filter);
   mark_pareto(d);
+  add_sweep_bests(d);
   if (d.inputs.empty()) d.inputs.push_back("random (seeded) unless a row says otherwise");
   return d;
 }
