@@ -13,6 +13,7 @@ PKGS=(
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsqlite3-dev libpugixml-dev libjpeg-dev libpng-dev libhwloc-dev zlib1g-dev
   libopencv-dev
+  chromium
 )
 if [ "${1:-}" = "--with-pytorch" ]; then
   PKGS+=(python3-torch python3-torchvision python3-numpy)
@@ -35,6 +36,12 @@ fi
 if [ ! -f third_party/node/node_modules/onnxruntime-node/package.json ]; then
   mkdir -p third_party/node
   (cd third_party/node && npm install --ignore-scripts --no-audit --no-fund --silent onnxruntime-node@1.30.0)
+fi
+# Charts of `inferlab report` (inlined into the HTML, so reports open offline).
+if [ ! -f third_party/node/node_modules/vega-embed/package.json ]; then
+  mkdir -p third_party/node
+  (cd third_party/node && npm install --ignore-scripts --no-audit --no-fund --silent \
+    vega@6.4.0 vega-lite@6.5.0 vega-embed@7.3.0)
 fi
 # The fleet layer (docs/fleet.md): libpq for the PostgreSQL results store, Open MPI for
 # `bench --distributed`, Slurm's commands; the PostgreSQL server, Slurm daemons and munge are for

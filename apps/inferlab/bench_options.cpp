@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "bench/dataset_samples.h"
 #include "cli_util.h"
 #include "frontends/tensor_file.h"
 #include "runtime/stream_pool.h"
@@ -50,6 +51,8 @@ void add_bench_options(CLI::App* cmd, BenchArgs& a) {
                   "results store: a SQLite file or postgresql://... (default $INFERLAB_DB, "
                   "else results.db)");
   cmd->add_flag("--no-db", a.no_db, "do not record results in the database");
+  cmd->add_option("--dataset", a.dataset, "fill the sample library from this image folder");
+  cmd->add_option("--preset", a.preset, "preprocessing preset for --dataset (e.g. imagenet)");
 }
 
 namespace {
@@ -88,6 +91,9 @@ void resolve_bench_args(BenchArgs& a) {
     fail("--opt-level must be 0, 1, 2 or 99 (got {})", b.opt_level);
   if (a.api == "sync" && a.nireq > 1) fail("--api sync runs one request: drop --nireq {}", a.nireq);
 
+  if (a.dataset.empty() != a.preset.empty())
+    fail("--dataset and --preset go together (the preset says how to preprocess the images)");
+  if (!a.dataset.empty() && !a.inputs.empty()) fail("give --dataset or --input, not both");
   b.model = a.model;
   if (!std::filesystem::exists(a.model)) fail("model file '{}' does not exist", a.model);
   b.batch = a.batch;
@@ -130,6 +136,7 @@ void resolve_bench_args(BenchArgs& a) {
 
 std::vector<backends::TensorMap> make_samples(const std::vector<PortInfo>& ports,
                                               const BenchArgs& a, std::int64_t count) {
+  if (!a.dataset.empty()) return bench::dataset_samples(ports, a.dataset, a.preset, count);
   std::map<std::string, Tensor> given;
   for (const auto& spec : a.inputs) {
     auto [name, file] = parse_named_file(spec);

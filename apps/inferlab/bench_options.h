@@ -23,7 +23,8 @@ struct BenchArgs {
   int streams = 0, threads = 0, nireq = 0, repetitions = 3, samples_per_query = 8;
   double duration_s = -1;  // -1: not given
   bool no_pin = false, force = false, no_progress = false, perf_counters = false, no_db = false;
-  std::string json, csv, db;  // db: empty = $INFERLAB_DB or results.db
+  std::string json, csv, db;    // db: empty = $INFERLAB_DB or results.db
+  std::string dataset, preset;  // sample library from images (preprocessed before timing)
 };
 
 void add_bench_options(CLI::App* cmd, BenchArgs& a);

@@ -121,6 +121,21 @@ void print_summary(const nlohmann::json& j, const bench::ScenarioResult& r) {
       break;
   }
   fmt::print("peak RSS   {:.1f} MiB\n", j["peak_rss_mb"].get<double>());
+  const auto& v = j["validity"];
+  fmt::print(
+      "validity   min duration {} s {}, min queries {} {}{}\n", v["min_duration_s"].dump(),
+      v["min_duration_met"].get<bool>() ? "met" : "NOT met", v["min_queries"].dump(),
+      v["min_queries_met"].get<bool>() ? "met" : "NOT met",
+      v.contains("server_result") ? ", Server " + v["server_result"].get<std::string>() : "");
+  for (const char* p : {"p90", "p99"}) {
+    const auto& e = j["early_stopping"][p];
+    if (e["enough_queries"].get<bool>())
+      fmt::print("early stop {} estimate {:.3f} ms (confidence 0.99)\n", p,
+                 e["estimate_ms"].get<double>());
+    else
+      fmt::print("early stop {} estimate: too few queries ({} needed)\n", p,
+                 e["min_queries"].get<std::int64_t>());
+  }
   if (r.spread_warning())
     fmt::print(
         "warning: throughput varies by {:.1f}% across repetitions (over 5%): the machine "
@@ -163,9 +178,10 @@ void run_bench(BenchCmd& c) {
   s.in_flight = info.in_flight;
   s.sample_count = a.samples > 0 ? a.samples : std::max(1, info.in_flight);
   backend->set_samples(make_samples(info.inputs, a, s.sample_count));
-  fmt::print("{} on {} ({}), {} x batch {}, {} in flight, scenario {}\n", a.model, info.name,
-             info.version, s.sample_count, meta.batch, info.in_flight,
-             bench::scenario_name(s.scenario));
+  fmt::print("{} on {} ({}), {} x batch {}, {} in flight, scenario {}, inputs {}\n", a.model,
+             info.name, info.version, s.sample_count, meta.batch, info.in_flight,
+             bench::scenario_name(s.scenario),
+             a.dataset.empty() ? "random" : fmt::format("dataset {} ({})", a.dataset, a.preset));
 
   int rep_no = 0;
   auto measure = [&](const bench::LoadPlan& plan) {
@@ -187,7 +203,13 @@ void run_bench(BenchCmd& c) {
   const bench::ScenarioResult res = bench::run_scenario(s, measure, on_done);
   meta.peak_rss_mb = backend->peak_rss_mb();
   if (a.perf_counters) meta.layers = layers_json(backend->layer_profile());
-  const nlohmann::json j = bench::result_json(res, meta);
+  nlohmann::json j = bench::result_json(res, meta);
+  j["inputs"] = a.dataset.empty()
+                    ? nlohmann::json{{"source", "random"},
+                                     {"description", fmt::format("random (seed {})", a.seed)}}
+                    : nlohmann::json{{"source", "dataset"},
+                                     {"description",
+                                      fmt::format("dataset {} (preset {})", a.dataset, a.preset)}};
   if (db) db->append(j);
   print_summary(j, res);
   if (!meta.layers.is_null()) print_layers(meta.layers);

@@ -35,6 +35,41 @@ nlohmann::json common(const RunMeta& m, const ScenarioConfig& c) {
           {"run_id", m.run_id}};
 }
 
+// LoadGen's early-stopping estimates of p90 and p99 over every measured latency (docs/metrics.md).
+nlohmann::json early_stopping_json(const ScenarioResult& r) {
+  std::vector<double> all;
+  for (const auto& rep : r.repetitions)
+    all.insert(all.end(), rep.record.measured.latencies_ms.begin(),
+               rep.record.measured.latencies_ms.end());
+  nlohmann::json j = {{"confidence", 0.99}};
+  for (double p : {90.0, 99.0}) {
+    const EarlyStopEstimate e = early_stopping_estimate(all, p);
+    j[fmt::format("p{:.0f}", p)] = {
+        {"enough_queries", e.enough},
+        {"estimate_ms", e.enough ? nlohmann::json(e.latency_ms) : nlohmann::json()},
+        {"overlatency", e.overlatency},
+        {"min_queries", e.min_queries}};
+  }
+  return j;
+}
+
+// Whether every repetition ran its minimum duration and query count, as LoadGen states.
+nlohmann::json validity_json(const ScenarioResult& r) {
+  const auto& c = r.config;
+  bool duration_met = true, queries_met = true;
+  for (const auto& rep : r.repetitions) {
+    duration_met = duration_met && rep.record.measured.wall_s >= c.duration_s;
+    queries_met = queries_met && rep.latency.count >= c.iterations;
+  }
+  nlohmann::json j = {{"min_duration_s", c.duration_s},
+                      {"min_duration_met", duration_met},
+                      {"min_queries", c.iterations},
+                      {"min_queries_met", queries_met}};
+  if (c.scenario == Scenario::server && c.latency_bound_ms > 0)
+    j["server_result"] = r.bound_met ? "VALID" : "INVALID";
+  return j;
+}
+
 }  // namespace
 
 nlohmann::json result_json(const ScenarioResult& r, const RunMeta& m) {
@@ -82,6 +117,8 @@ nlohmann::json result_json(const ScenarioResult& r, const RunMeta& m) {
   }
   if (c.scenario == Scenario::multi_stream) j["samples_per_query"] = c.samples_per_query;
   if (!m.layers.is_null()) j["layers"] = m.layers;
+  j["early_stopping"] = early_stopping_json(r);
+  j["validity"] = validity_json(r);
   j["fingerprint"] = m.fingerprint;
   return j;
 }

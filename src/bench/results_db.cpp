@@ -21,13 +21,14 @@ void exec(sqlite3* db, const std::string& sql, const std::string& path) {
   }
 }
 
+const char* sqlite_type(ColumnType t) {
+  return t == ColumnType::text ? "TEXT" : t == ColumnType::integer ? "INTEGER" : "REAL";
+}
+
 std::string create_table_sql() {
   std::string sql = "CREATE TABLE IF NOT EXISTS measurements (id INTEGER PRIMARY KEY AUTOINCREMENT";
   for (const auto& c : result_columns()) {
-    sql += std::string(", ") + c.name;
-    sql += c.type == ColumnType::text      ? " TEXT"
-           : c.type == ColumnType::integer ? " INTEGER"
-                                           : " REAL";
+    sql += std::string(", ") + c.name + " " + sqlite_type(c.type);
   }
   return sql + ", result TEXT NOT NULL)";
 }
@@ -59,6 +60,21 @@ auto in_transaction(sqlite3* db, const std::string& path, F&& body) {
   }
 }
 
+// Databases written by an older inferlab lack the columns added since (e.g. sweep_id, which
+// rows of a parameter sweep carry so an interrupted sweep resumes): add them.
+void add_missing_columns(sqlite3* db, const std::string& path) {
+  for (const auto& c : result_columns()) {
+    Stmt st;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('measurements') WHERE name = ?", -1,
+                           &st.s, nullptr) != SQLITE_OK)
+      fail("results database {}: {}", path, sqlite3_errmsg(db));
+    sqlite3_bind_text(st.s, 1, c.name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st.s) == SQLITE_ROW) continue;
+    exec(db, fmt::format("ALTER TABLE measurements ADD COLUMN {} {}", c.name, sqlite_type(c.type)),
+         path);
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& ResultsDb::columns() {
@@ -82,6 +98,7 @@ ResultsDb::ResultsDb(const std::string& path) : path_(path) {
   exec(db_, "PRAGMA journal_mode=WAL", path_);
   exec(db_, "PRAGMA synchronous=FULL", path_);
   exec(db_, create_table_sql(), path_);
+  add_missing_columns(db_, path_);
   exec(db_, "CREATE INDEX IF NOT EXISTS measurements_run_id ON measurements (run_id)", path_);
 }
 

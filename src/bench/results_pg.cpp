@@ -71,6 +71,9 @@ PgResultsStore::PgResultsStore(const std::string& url) : where_(redact_url(url))
   try {
     exec(fmt::format("SELECT pg_advisory_xact_lock({})", kSchemaLock));
     exec(create_table_sql());
+    for (const auto& c : result_columns())  // columns added since the table was created
+      exec(fmt::format("ALTER TABLE measurements ADD COLUMN IF NOT EXISTS {} {}", c.name,
+                       sql_type(c.type)));
     exec("CREATE INDEX IF NOT EXISTS measurements_run_id ON measurements (run_id)");
     exec("COMMIT");
   } catch (...) {

@@ -18,7 +18,7 @@ const std::vector<Column>& result_columns() {
       {"streams", T::integer},    {"threads", T::integer},     {"precision", T::text},
       {"repetition", T::integer}, {"throughput_fps", T::real}, {"p50_ms", T::real},
       {"p90_ms", T::real},        {"p99_ms", T::real},         {"mean_ms", T::real},
-      {"run_id", T::text}};
+      {"run_id", T::text},        {"sweep_id", T::text}};
   return c;
 }
 

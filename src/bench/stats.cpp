@@ -62,4 +62,46 @@ Spread compute_spread(const std::vector<double>& v) {
   return s;
 }
 
+double binomial_cdf(std::int64_t k, std::int64_t n, double q) {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  const double lq = std::log(q), lr = std::log1p(-q);
+  const double lgn = std::lgamma(static_cast<double>(n) + 1);
+  double cdf = 0;
+  for (std::int64_t i = 0; i <= k; ++i) {
+    const double di = static_cast<double>(i), dn = static_cast<double>(n);
+    cdf +=
+        std::exp(lgn - std::lgamma(di + 1) - std::lgamma(dn - di + 1) + di * lq + (dn - di) * lr);
+  }
+  return std::min(cdf, 1.0);
+}
+
+EarlyStopEstimate early_stopping_estimate(std::vector<double> v, double percentile,
+                                          double confidence) {
+  EarlyStopEstimate e;
+  const double p = percentile / 100.0, alpha = 1 - confidence;
+  // t = 0 needs p^n <= alpha.
+  e.min_queries = static_cast<std::int64_t>(std::ceil(std::log(alpha) / std::log(p) - 1e-9));
+  const auto n = static_cast<std::int64_t>(v.size());
+  if (n < e.min_queries) return e;
+  // The CDF grows with t: walk t up while it stays within alpha, summing the pmf incrementally.
+  const double q = 1 - p, lq = std::log(q), lr = std::log1p(-q);
+  const double lgn = std::lgamma(static_cast<double>(n) + 1);
+  double cdf = 0;
+  std::int64_t t = -1;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const double di = static_cast<double>(i), dn = static_cast<double>(n);
+    cdf +=
+        std::exp(lgn - std::lgamma(di + 1) - std::lgamma(dn - di + 1) + di * lq + (dn - di) * lr);
+    if (cdf > alpha) break;
+    t = i;
+  }
+  if (t < 0) return e;
+  std::sort(v.begin(), v.end());
+  e.enough = true;
+  e.overlatency = t;
+  e.latency_ms = v[static_cast<std::size_t>(n - t - 1)];
+  return e;
+}
+
 }  // namespace inferlab::bench

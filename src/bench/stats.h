@@ -37,4 +37,21 @@ double student_t95(int dof);
 
 inline constexpr double kSpreadWarnCv = 0.05;
 
+// MLPerf LoadGen's early-stopping estimate of a percentile latency: an upper bound that holds
+// with `confidence` (LoadGen: 0.99) given only n latencies. With t of the n latencies above an
+// estimate E, E bounds the true p-th percentile if observing at most t exceedances would be
+// unlikely were P(latency > E) above 1 - p: BinomialCDF(t; n, 1 - p) <= 1 - confidence. The
+// estimate is the (n - t)-th smallest latency for the largest such t. `enough` is false when
+// even t = 0 fails (fewer than `min_queries` latencies). Definition: docs/metrics.md.
+struct EarlyStopEstimate {
+  bool enough = false;
+  double latency_ms = 0;
+  std::int64_t overlatency = 0;  // t: latencies allowed above the estimate
+  std::int64_t min_queries = 0;  // the fewest latencies that give an estimate at all
+};
+EarlyStopEstimate early_stopping_estimate(std::vector<double> latencies_ms, double percentile,
+                                          double confidence = 0.99);
+// P(X <= k) for X ~ Binomial(n, q).
+double binomial_cdf(std::int64_t k, std::int64_t n, double q);
+
 }  // namespace inferlab::bench

@@ -1,0 +1,60 @@
+// `inferlab report`: one self-contained HTML page (charts drawn offline by Vega-Lite, inlined)
+// from the results database, and every number it shows as CSV/JSON next to it.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "bench/html_report.h"
+#include "bench/results_db.h"
+#include "command.h"
+#include "ir/error.h"
+#include "lab_commands.h"
+
+namespace inferlab::cli {
+
+void run_report_command(const ReportArgs& c) {
+  namespace fs = std::filesystem;
+  // Checked before opening: opening would create an empty database.
+  if (!fs::exists(c.db)) fail("results database {} does not exist", c.db);
+  if (fs::file_size(c.db) == 0) fail("results database {} is empty", c.db);
+  const std::string lib = bench::load_chart_library(
+      c.node_modules.empty() ? bench::default_node_modules() : c.node_modules);
+  std::vector<nlohmann::json> rows;
+  {
+    bench::ResultsDb db(c.db);
+    rows = db.query({});
+  }
+  const bench::ReportData d = bench::collect_report_data(rows, c.db);
+  const std::string html = bench::render_html(d, lib);
+  {
+    std::ofstream f(c.output);
+    f << html;
+    if (!f) fail("cannot write report {}", c.output);
+  }
+  const std::string dir =
+      c.data_dir.empty()
+          ? (fs::path(c.output).parent_path() / (fs::path(c.output).stem().string() + "_data"))
+                .string()
+          : c.data_dir;
+  const auto files = bench::write_exports(d, dir);
+  fmt::print("report {} ({} rows of {}; {} chart(s)); data in {} ({} files)\n", c.output,
+             rows.size(), c.db, bench::chart_specs(d).size(), dir, files.size());
+}
+
+namespace {
+
+void setup(CLI::App& root) {
+  auto c = std::make_shared<ReportArgs>();
+  auto* cmd = root.add_subcommand("report", "Write an HTML report (and CSV/JSON) from results.db");
+  cmd->add_option("--db", c->db, "results database (default results.db)");
+  cmd->add_option("-o,--output", c->output, "HTML file to write (default report.html)");
+  cmd->add_option("--data-dir", c->data_dir, "folder for the CSV/JSON exports (default NAME_data)");
+  cmd->add_option("--node-modules", c->node_modules,
+                  "where vega, vega-lite and vega-embed are installed");
+  cmd->callback([c] { run_report_command(*c); });
+}
+
+}  // namespace
+INFERLAB_REGISTER_COMMAND(setup);
+}  // namespace inferlab::cli

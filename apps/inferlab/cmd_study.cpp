@@ -1,0 +1,224 @@
+// `inferlab study [MODEL]`: the whole experiment in one command, within a time budget: every
+// installed backend swept and compared at its best configuration, precisions, core scaling,
+// roofline, accuracy when a dataset is given, all stored in results.db and drawn in one HTML
+// report. Without MODEL it studies the zoo's ResNet-50 (written once into --workdir).
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "bench/core_set.h"
+#include "bench/report.h"
+#include "command.h"
+#include "lab_commands.h"
+#include "zoo/zoo.h"
+
+extern char** environ;
+
+namespace inferlab::cli {
+namespace {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct StudyCmd {
+  std::string model, dataset, preset, workdir = "study", db = "results.db", output = "study.html";
+  double budget_min = 5;
+  std::size_t limit = 200;
+};
+
+// The zoo model with a symbolic batch dimension, so that every backend (peers included, which
+// cannot override a fixed batch) runs each batch of the sweep from one file.
+onnx::ModelProto dynamic_batch(onnx::ModelProto m) {
+  auto* g = m.mutable_graph();
+  std::set<std::string> weights;
+  for (const auto& t : g->initializer()) weights.insert(t.name());
+  for (auto* vs : {g->mutable_input(), g->mutable_output()})
+    for (auto& v : *vs)
+      if (!weights.count(v.name()) && v.type().tensor_type().shape().dim_size() > 0)
+        v.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param(
+            "N");
+  g->clear_value_info();
+  return m;
+}
+
+double minutes_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count() / 60;
+}
+
+// Backends that open the studied model here; the others are reported with the reason.
+std::vector<std::string> installed_backends(const std::string& probe) {
+  std::vector<std::string> ok;
+  for (const auto& name : backends::backend_names()) {
+    try {
+      backends::BackendOptions o;
+      o.model = probe;
+      o.timeout_s = 60;
+      backends::open_backend(name, o);
+      ok.push_back(name);
+    } catch (const std::exception& e) {
+      fmt::print("  backend {} not available: {}\n", name, e.what());
+    }
+  }
+  return ok;
+}
+
+// Runs `inferlab accuracy` (this executable) for one backend; its JSON becomes an accuracy row.
+void run_accuracy(const StudyCmd& c, const std::string& model, const std::string& backend) {
+  const std::string json = (fs::path(c.workdir) / ("accuracy_" + backend + ".json")).string();
+  std::vector<std::string> args{"/proc/self/exe",
+                                "accuracy",
+                                model,
+                                "--dataset",
+                                c.dataset,
+                                "--preset",
+                                c.preset,
+                                "--backend",
+                                backend,
+                                "--limit",
+                                std::to_string(c.limit),
+                                "--json",
+                                json};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  pid_t pid;
+  if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), environ) != 0)
+    fail("cannot start the accuracy run for {}", backend);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    fmt::print("  accuracy on {} failed (exit status {}); see above\n", backend,
+               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    return;
+  }
+  std::ifstream f(json);
+  nlohmann::json j = nlohmann::json::parse(f);
+  j["precision"] = "f32";
+  j["samples"] = j.value("images", 0);
+  bench::ResultsDb db(c.db);
+  db.append({{"kind", "accuracy"},
+             {"time", bench::iso_time_now()},
+             {"backend", backend},
+             {"model", model},
+             {"precision", "f32"},
+             {"accuracy", j}});
+}
+
+void run(StudyCmd& c) {
+  const auto t0 = Clock::now();
+  if (!(c.budget_min > 0)) fail("--budget must be positive minutes (got {})", c.budget_min);
+  if (c.dataset.empty() != c.preset.empty())
+    fail("--dataset and --preset go together (the preset says how to preprocess the images)");
+  fs::create_directories(c.workdir);
+  std::string model = c.model;
+  if (model.empty()) {
+    model = (fs::path(c.workdir) / "resnet50_nbatch.onnx").string();
+    if (!fs::exists(model)) zoo::save_model(dynamic_batch(zoo::build_model("resnet50", {})), model);
+    fmt::print("study: no model given, the zoo's ResNet-50 ({})\n", model);
+  } else if (!fs::exists(model)) {
+    fail("model file '{}' does not exist", model);
+  }
+  const double B = c.budget_min;
+  fmt::print(
+      "study of {} within {:.1f} min: sweep {:.1f}, precisions {:.1f}, scaling {:.1f}, "
+      "roofline ~0.5{} min\n",
+      model, B, 0.4 * B, 0.1 * B, 0.15 * B, c.dataset.empty() ? "" : ", accuracy ~1");
+  const auto installed = installed_backends(model);
+  std::string list;
+  for (const auto& b : installed) list += (list.empty() ? "" : ",") + b;
+  fmt::print("installed backends: {}\n", list);
+
+  // 1. Every backend swept (f32); its best throughput configuration is its entry in the report.
+  fmt::print("\n== sweep ({:.1f} min so far)\n", minutes_since(t0));
+  SweepArgs s;
+  s.model = model;
+  s.backends = list;
+  s.batch = "1,2,4";
+  const int cores = bench::available_physical_cores();
+  s.streams = cores > 1 ? fmt::format("1,{}", cores) : "1";
+  s.repetitions = 2;
+  s.budget_min = 0.4 * B;
+  s.dataset = c.dataset;
+  s.preset = c.preset;
+  s.db = c.db;
+  const SweepSummary sw = run_sweep_command(s, (fs::path(c.workdir) / "sweep.json").string());
+
+  // 2. Precisions on the native engine at its best f32 configuration.
+  fmt::print("\n== precisions ({:.1f} min so far)\n", minutes_since(t0));
+  for (const auto& a : sw.answers) {
+    if (a.backend != "native" || !a.best_throughput) continue;
+    SweepArgs p = s;
+    p.backends = "native";
+    p.precision = "f32,bf16,i8";
+    p.batch = std::to_string(a.best_throughput->point.batch);
+    p.streams = a.best_throughput->point.streams == 0
+                    ? "auto"
+                    : std::to_string(a.best_throughput->point.streams);
+    p.budget_min = 0.1 * B;
+    run_sweep_command(p, (fs::path(c.workdir) / "precisions.json").string());
+  }
+
+  // 3. Core scaling, throughput mode, every installed backend.
+  fmt::print("\n== scaling ({:.1f} min so far)\n", minutes_since(t0));
+  ScaleArgs sc;
+  sc.model = model;
+  sc.backends = list;
+  sc.modes = "throughput";
+  sc.repetitions = 2;
+  sc.duration_s = std::clamp(
+      0.15 * B * 60 / (installed.size() * bench::available_physical_cores() * 2 * 1.5), 0.5, 5.0);
+  sc.dataset = c.dataset;
+  sc.preset = c.preset;
+  sc.db = c.db;
+  run_scale_command(sc);
+
+  // 4. Roofline of the native engine.
+  fmt::print("\n== roofline ({:.1f} min so far)\n", minutes_since(t0));
+  RooflineArgs r;
+  r.model = model;
+  r.db = c.db;
+  r.quick = true;
+  r.duration_s = 2;
+  run_roofline_command(r);
+
+  // 5. Accuracy when a dataset is given.
+  if (!c.dataset.empty()) {
+    fmt::print("\n== accuracy, first {} images ({:.1f} min so far)\n", c.limit, minutes_since(t0));
+    for (const auto& b : installed) run_accuracy(c, model, b);
+  }
+
+  fmt::print("\n== report ({:.1f} min so far)\n", minutes_since(t0));
+  ReportArgs rep;
+  rep.db = c.db;
+  rep.output = c.output;
+  run_report_command(rep);
+  const double took = minutes_since(t0);
+  fmt::print("study finished in {:.1f} min (budget {:.1f} min){}\n", took, B,
+             took > B ? ": OVER BUDGET" : "");
+}
+
+void setup(CLI::App& root) {
+  auto c = std::make_shared<StudyCmd>();
+  auto* cmd = root.add_subcommand(
+      "study", "Sweep, precisions, scaling, roofline, accuracy and one HTML report");
+  cmd->add_option("model", c->model, "ONNX model file (default: the zoo's ResNet-50)");
+  cmd->add_option("--budget", c->budget_min, "minutes for the whole study (default 5)");
+  cmd->add_option("--dataset", c->dataset, "image folder: inputs of every run, and accuracy");
+  cmd->add_option("--preset", c->preset, "preprocessing preset for --dataset (e.g. imagenet)");
+  cmd->add_option("--limit", c->limit, "accuracy: first N images (default 200)");
+  cmd->add_option("--workdir", c->workdir,
+                  "folder for the zoo model and JSON files (default study)");
+  cmd->add_option("--db", c->db, "results database (default results.db)");
+  cmd->add_option("-o,--output", c->output, "HTML report (default study.html)");
+  cmd->callback([c] { run(*c); });
+}
+
+}  // namespace
+INFERLAB_REGISTER_COMMAND(setup);
+}  // namespace inferlab::cli

@@ -1,0 +1,126 @@
+// `inferlab sweep MODEL`: measure a grid of backends x precision x streams x threads x batch
+// and answer, per backend, the best throughput, the best p50/p90 latency, the best throughput
+// under a p99 bound and the Pareto front. Points are stored under a sweep id as they complete;
+// rerunning the same command resumes. `--list-points` / `--point K` let a job array run one
+// point each (rules: docs/lab.md).
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "bench/fingerprint.h"
+#include "bench/sweep_run.h"
+#include "bench_options.h"
+#include "command.h"
+#include "lab_commands.h"
+#include "runtime/stream_pool.h"
+#include "sweep_cli.h"
+
+namespace inferlab::cli {
+namespace {
+
+struct SweepCmd {
+  SweepArgs args;
+  std::string json;
+  bool list_points = false;
+  int point = -1;
+};
+
+void print_point(const bench::PointResult& r, bool resumed) {
+  if (r.status == bench::PointStatus::measured)
+    fmt::print(
+        "  [{:3}] {:<28} {:9.2f} samples/s (CI95 {:.2f}..{:.2f})  p50 {:8.3f}  p90 {:8.3f}  "
+        "p99 {:8.3f} ms  [{} streams x {} threads]{}\n",
+        r.point.id, r.point.key(), r.throughput_fps, r.ci95_low, r.ci95_high, r.p50_ms, r.p90_ms,
+        r.p99_ms, r.streams_used, r.threads_used, resumed ? "  (stored)" : "");
+  else
+    fmt::print("  [{:3}] {:<28} {}: {}{}\n", r.point.id, r.point.key(),
+               bench::status_name(r.status), r.reason, resumed ? "  (stored)" : "");
+}
+
+void print_answer(const char* what, const std::optional<bench::PointResult>& r) {
+  if (!r) {
+    fmt::print("    {:<30} none\n", what);
+    return;
+  }
+  fmt::print("    {:<30} {:<28} {:.2f} samples/s, p50 {:.3f} ms, p90 {:.3f} ms, p99 {:.3f} ms\n",
+             what, r->point.key(), r->throughput_fps, r->p50_ms, r->p90_ms, r->p99_ms);
+}
+
+}  // namespace
+
+SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path) {
+  SweepSummary sum{plan_sweep(a), {}, {}};
+  const SweepPlan& plan = sum.plan;
+  bench::ResultsDb db(a.db);
+  fmt::print("sweep {}: {} points, {} repetition(s) of {:.1f} s each; estimate {:.1f} min{}\n",
+             plan.run.id, plan.points.size(), plan.run.scenario.repetitions,
+             plan.run.scenario.duration_s, plan.estimate_s / 60,
+             plan.run.budget_s > 0 ? fmt::format(" (budget {:.1f} min)", plan.run.budget_s / 60)
+                                   : std::string());
+  fmt::print("inputs: {}\n", plan.run.inputs_note.value("description", ""));
+  sum.out = bench::run_sweep(plan.points, plan.run, db, print_point);
+  sum.answers = bench::sweep_answers(sum.out.results, a.latency_bound_ms);
+  for (const auto& ans : sum.answers) {
+    fmt::print("\n{}: {} measured, {} failed, {} pruned\n", ans.backend, ans.measured, ans.failed,
+               ans.pruned);
+    print_answer("best throughput", ans.best_throughput);
+    print_answer("best p50 latency", ans.best_p50);
+    print_answer("best p90 latency", ans.best_p90);
+    if (a.latency_bound_ms > 0)
+      print_answer(fmt::format("best throughput, p99<={}ms", a.latency_bound_ms).c_str(),
+                   ans.best_under_bound);
+    fmt::print("    Pareto front (throughput vs p90):");
+    for (const auto& p : ans.pareto)
+      fmt::print(" {} ({:.1f}/s, {:.2f} ms);", p.point.key(), p.throughput_fps, p.p90_ms);
+    fmt::print("\n");
+  }
+  if (!sum.out.left.empty())
+    fmt::print("\n{} point(s) not measured: the budget ran out; rerun the same command to resume\n",
+               sum.out.left.size());
+  if (!json_path.empty()) {
+    std::ofstream f(json_path);
+    f << sweep_json(plan, sum.out, sum.answers).dump(2) << "\n";
+    if (!f) fail("cannot write --json file {}", json_path);
+  }
+  fmt::print("sweep {} recorded in {} ({} point(s) resumed from it)\n", plan.run.id, a.db,
+             sum.out.resumed);
+  return sum;
+}
+
+namespace {
+
+void run(SweepCmd& c) {
+  if (c.list_points) {
+    const SweepPlan plan = plan_sweep(c.args);
+    nlohmann::json j = {{"sweep_id", plan.run.id}, {"points", nlohmann::json::array()}};
+    for (const auto& p : plan.points) j["points"].push_back(bench::to_json(p));
+    fmt::print("{}\n", j.dump(2));
+    return;
+  }
+  if (c.point >= 0) {
+    const SweepPlan plan = plan_sweep(c.args);
+    if (c.point >= static_cast<int>(plan.points.size()))
+      fail("--point {} is out of range: this sweep has points 0..{}", c.point,
+           plan.points.size() - 1);
+    bench::ResultsDb db(c.args.db);
+    print_point(bench::measure_point(plan.points[c.point], plan.run, &db), false);
+    fmt::print("sweep {} point {} recorded in {}\n", plan.run.id, c.point, c.args.db);
+    return;
+  }
+  run_sweep_command(c.args, c.json);
+}
+
+void setup(CLI::App& root) {
+  auto c = std::make_shared<SweepCmd>();
+  auto* cmd = root.add_subcommand("sweep", "Measure a grid of configurations, find the best");
+  add_sweep_options(cmd, c->args);
+  cmd->add_option("--json", c->json, "write points and answers as JSON");
+  cmd->add_flag("--list-points", c->list_points, "print the point list as JSON and exit");
+  cmd->add_option("--point", c->point, "measure only point K of the list (job arrays)");
+  cmd->callback([c] { run(*c); });
+}
+
+}  // namespace
+INFERLAB_REGISTER_COMMAND(setup);
+}  // namespace inferlab::cli

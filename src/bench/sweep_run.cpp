@@ -1,0 +1,179 @@
+#include "bench/sweep_run.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+#include <new>
+
+#include "bench/report.h"
+#include "ir/error.h"
+
+namespace inferlab::bench {
+namespace {
+
+int model_batch(const std::vector<PortInfo>& in, int asked) {
+  if (asked > 0) return asked;
+  if (!in.empty() && !in[0].shape.empty() && in[0].shape[0] > 0)
+    return static_cast<int>(in[0].shape[0]);
+  return 1;
+}
+
+nlohmann::json point_row(const PointResult& r, const SweepRun& run) {
+  nlohmann::json j = {
+      {"kind", "sweep_point"},     {"time", iso_time_now()},         {"sweep_id", run.id},
+      {"run_id", run.id},          {"backend", r.point.backend},     {"model", run.base.model},
+      {"scenario", "offline"},     {"batch", r.point.batch},         {"streams", r.streams_used},
+      {"threads", r.threads_used}, {"precision", r.point.precision}, {"sweep_point", to_json(r)},
+      {"inputs", run.inputs_note}, {"fingerprint", run.fingerprint}};
+  if (r.status == PointStatus::measured) {
+    j["throughput_fps"] = r.throughput_fps;
+    j["p50_ms"] = r.p50_ms;
+    j["p90_ms"] = r.p90_ms;
+    j["p99_ms"] = r.p99_ms;
+  }
+  return j;
+}
+
+// Opens, measures and summarises one point; throws for any failure of the point itself.
+PointResult run_point(const SweepPoint& p, const SweepRun& run, ResultsDb* db) {
+  backends::BackendOptions o = run.base;
+  o.batch = p.batch;
+  o.precision = p.precision;
+  o.streams = p.streams;
+  o.threads = p.threads;
+  o.nireq = 0;
+  o.hint = PerformanceHint::throughput;
+  auto backend = backends::open_backend(p.backend, o);
+  const auto& info = backend->info();
+
+  RunMeta meta;
+  meta.backend = info.name;
+  meta.backend_version = info.version;
+  meta.model = o.model;
+  meta.precision = p.precision;
+  meta.settings = info.settings;
+  meta.compile_ms = info.compile_ms;
+  meta.batch = model_batch(info.inputs, p.batch);
+  meta.streams = info.settings.value("streams", 1);
+  meta.threads = info.settings.value("threads_per_stream", info.settings.value("threads", 1));
+  meta.nireq = info.in_flight;
+  meta.fingerprint = run.fingerprint;
+  meta.run_id = fmt::format("{}:{}", run.id, p.id);
+
+  ScenarioConfig s = run.scenario;
+  s.scenario = Scenario::offline;
+  s.batch = meta.batch;
+  s.in_flight = info.in_flight;
+  s.sample_count = std::max(1, info.in_flight);
+  backend->set_samples(run.samples(info.inputs, s.sample_count));
+  auto measure = [&](const LoadPlan& plan) { return backend->measure(plan); };
+  const ScenarioResult res = run_scenario(s, measure);
+  meta.peak_rss_mb = backend->peak_rss_mb();
+  if (db) {
+    nlohmann::json summary = result_json(res, meta);
+    summary["sweep_id"] = run.id;
+    summary["inputs"] = run.inputs_note;
+    db->append(summary);
+  }
+  PointResult r;
+  r.point = p;
+  r.throughput_fps = res.throughput.median;
+  r.ci95_low = res.throughput.ci95_low;
+  r.ci95_high = res.throughput.ci95_high;
+  r.cv = res.throughput.cv;
+  r.p50_ms = res.latency.p50;
+  r.p90_ms = res.latency.p90;
+  r.p99_ms = res.latency.p99;
+  r.streams_used = meta.streams;
+  r.threads_used = meta.threads;
+  return r;
+}
+
+}  // namespace
+
+PointResult measure_point(const SweepPoint& p, const SweepRun& run, ResultsDb* db) {
+  PointResult r;
+  const int need = std::max(1, p.streams) * std::max(1, p.threads);
+  if (need > run.cores) {
+    r.point = p;
+    r.status = PointStatus::failed;
+    r.reason = fmt::format("{} streams x {} threads need {} cores, {} available",
+                           std::max(1, p.streams), std::max(1, p.threads), need, run.cores);
+  } else {
+    try {
+      r = run_point(p, run, db);
+    } catch (const std::bad_alloc&) {
+      r = {};
+      r.point = p;
+      r.status = PointStatus::failed;
+      r.reason = "out of memory";
+    } catch (const std::exception& e) {
+      r = {};
+      r.point = p;
+      r.status = PointStatus::failed;
+      r.reason = e.what();
+    }
+  }
+  if (db) db->append(point_row(r, run));
+  return r;
+}
+
+std::vector<PointResult> stored_points(const ResultsDb& db, const std::string& id) {
+  std::map<int, PointResult> by_id;
+  for (const auto& row : db.query({"kind=sweep_point", "sweep_id=" + id})) {
+    PointResult r = point_result_from_json(row.at("sweep_point"));
+    by_id[r.point.id] = r;
+  }
+  std::vector<PointResult> out;
+  for (auto& [k, v] : by_id) out.push_back(v);
+  return out;
+}
+
+SweepOutcome run_sweep(const std::vector<SweepPoint>& points, const SweepRun& run, ResultsDb& db,
+                       const std::function<void(const PointResult&, bool resumed)>& on_point) {
+  std::map<int, PointResult> done;
+  for (auto& r : stored_points(db, run.id)) done[r.point.id] = r;
+  SweepOutcome out;
+  std::map<std::string, PointResult> best;     // group -> best measured so far
+  std::map<std::string, std::string> stopped;  // group -> why larger batches are pruned
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& p : points) {
+    const std::string g = group_key(p);
+    PointResult r;
+    bool resumed = false;
+    if (auto it = done.find(p.id); it != done.end() && it->second.point.key() == p.key()) {
+      r = it->second;
+      resumed = true;
+      ++out.resumed;
+    } else if (run.prune && stopped.count(g)) {
+      r.point = p;
+      r.status = PointStatus::pruned;
+      r.reason = stopped[g];
+      db.append(point_row(r, run));
+    } else {
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (run.budget_s > 0 && elapsed > run.budget_s) {
+        out.left.push_back(p);
+        continue;
+      }
+      r = measure_point(p, run, &db);
+    }
+    if (r.status == PointStatus::measured) {
+      auto b = best.find(g);
+      if (b != best.end() && stop_raising_batch(b->second, r))
+        stopped[g] = fmt::format(
+            "batch {} did not raise throughput beyond the noise over batch {} ({:.2f} vs {:.2f} "
+            "samples/s, CI95 {:.2f}..{:.2f} vs {:.2f}..{:.2f})",
+            r.point.batch, b->second.point.batch, r.throughput_fps, b->second.throughput_fps,
+            r.ci95_low, r.ci95_high, b->second.ci95_low, b->second.ci95_high);
+      if (b == best.end() || r.throughput_fps > b->second.throughput_fps) best[g] = r;
+    }
+    out.results.push_back(r);
+    if (on_point) on_point(r, resumed);
+  }
+  return out;
+}
+
+}  // namespace inferlab::bench
