@@ -52,14 +52,14 @@ void print_answer(const char* what, const std::optional<bench::PointResult>& r) 
 SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path) {
   SweepSummary sum{plan_sweep(a), {}, {}};
   const SweepPlan& plan = sum.plan;
-  bench::ResultsDb db(a.db);
+  auto db = bench::open_results_store(bench::resolve_store_location(a.db));
   fmt::print("sweep {}: {} points, {} repetition(s) of {:.1f} s each; estimate {:.1f} min{}\n",
              plan.run.id, plan.points.size(), plan.run.scenario.repetitions,
              plan.run.scenario.duration_s, plan.estimate_s / 60,
              plan.run.budget_s > 0 ? fmt::format(" (budget {:.1f} min)", plan.run.budget_s / 60)
                                    : std::string());
   fmt::print("inputs: {}\n", plan.run.inputs_note.value("description", ""));
-  sum.out = bench::run_sweep(plan.points, plan.run, db, print_point);
+  sum.out = bench::run_sweep(plan.points, plan.run, *db, print_point);
   sum.answers = bench::sweep_answers(sum.out.results, a.latency_bound_ms);
   for (const auto& ans : sum.answers) {
     fmt::print("\n{}: {} measured, {} failed, {} pruned\n", ans.backend, ans.measured, ans.failed,
@@ -83,7 +83,7 @@ SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path)
     f << sweep_json(plan, sum.out, sum.answers).dump(2) << "\n";
     if (!f) fail("cannot write --json file {}", json_path);
   }
-  fmt::print("sweep {} recorded in {} ({} point(s) resumed from it)\n", plan.run.id, a.db,
+  fmt::print("sweep {} recorded in {} ({} point(s) resumed from it)\n", plan.run.id, db->location(),
              sum.out.resumed);
   return sum;
 }
@@ -103,9 +103,9 @@ void run(SweepCmd& c) {
     if (c.point >= static_cast<int>(plan.points.size()))
       fail("--point {} is out of range: this sweep has points 0..{}", c.point,
            plan.points.size() - 1);
-    bench::ResultsDb db(c.args.db);
-    print_point(bench::measure_point(plan.points[c.point], plan.run, &db), false);
-    fmt::print("sweep {} point {} recorded in {}\n", plan.run.id, c.point, c.args.db);
+    auto db = bench::open_results_store(bench::resolve_store_location(c.args.db));
+    print_point(bench::measure_point(plan.points[c.point], plan.run, db.get()), false);
+    fmt::print("sweep {} point {} recorded in {}\n", plan.run.id, c.point, db->location());
     return;
   }
   run_sweep_command(c.args, c.json);

@@ -18,7 +18,7 @@ SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path 
 
 struct ScaleArgs {
   std::string model, backends = "native", cores, modes = "throughput,latency", precision = "f32";
-  std::string dataset, preset, db = "results.db", json, csv;
+  std::string dataset, preset, db, json, csv;  // db: empty = $INFERLAB_DB or results.db
   int batch = 1, repetitions = 3;
   double duration_s = 3;
   std::uint64_t seed = 0;
