@@ -33,7 +33,9 @@ void add_bench_options(CLI::App* cmd, BenchArgs& a) {
   cmd->add_option("--input", a.inputs, "NAME=FILE.npy|FILE.pb (repeatable); random otherwise");
   cmd->add_option("--seed", a.seed, "seed of the random inputs and of Poisson arrivals");
   cmd->add_option("--samples", a.samples, "sample library size (default: requests in flight)");
-  cmd->add_option("--scenario", a.scenario_name, "single_stream, multi_stream, offline or server");
+  cmd->add_option("--scenario", a.scenario_name,
+                  "single_stream, multi_stream, offline or server (default: offline under the "
+                  "throughput hint, single_stream under the latency hint)");
   cmd->add_option("--repetitions", a.repetitions, "repetitions (default 3)");
   cmd->add_option("--warmup", a.warmup, "warm-up queries after the first inference (default 2)");
   cmd->add_option("--samples-per-query", a.samples_per_query,
@@ -121,6 +123,10 @@ void resolve_bench_args(BenchArgs& a) {
   }
 
   bench::ScenarioConfig& s = a.scenario;
+  // benchmark_app's throughput hint keeps every request in flight; SingleStream would issue one
+  // query at a time and leave all streams but one idle, so the hint chooses the scenario.
+  if (a.scenario_name.empty())
+    a.scenario_name = a.hint == "throughput" ? "offline" : "single_stream";
   s.scenario = bench::parse_scenario(a.scenario_name);
   s.repetitions = a.repetitions;
   s.iterations = a.iterations;

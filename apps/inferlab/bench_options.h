@@ -16,7 +16,9 @@ struct BenchArgs {
   backends::BackendOptions backend;
   bench::ScenarioConfig scenario;
   std::string backend_name = "native";
-  std::string scenario_name = "single_stream", api = "async", hint = "latency";
+  std::string
+      scenario_name;  // empty: follows the hint (latency: single_stream, throughput: offline)
+  std::string api = "async", hint = "latency";
   std::vector<std::string> shapes, inputs;
   std::uint64_t seed = 0;
   std::int64_t batch = 0, iterations = 0, warmup = 2, samples = 0;

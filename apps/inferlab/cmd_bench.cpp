@@ -182,6 +182,7 @@ void run_bench(BenchCmd& c) {
              info.name, info.version, s.sample_count, meta.batch, info.in_flight,
              bench::scenario_name(s.scenario),
              a.dataset.empty() ? "random" : fmt::format("dataset {} ({})", a.dataset, a.preset));
+  for (const auto& note : info.notes) fmt::print("note: {}\n", note);
 
   int rep_no = 0;
   auto measure = [&](const bench::LoadPlan& plan) {

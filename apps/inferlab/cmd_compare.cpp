@@ -76,6 +76,7 @@ void run_compare(CompareCmd& c) {
     try {
       r.backend = backends::open_backend(n, a.backend);
       const auto& info = r.backend->info();
+      for (const auto& note : info.notes) fmt::print("  note: {}\n", note);
       r.meta.backend = n;
       r.meta.backend_version = info.version;
       r.meta.model = a.model;

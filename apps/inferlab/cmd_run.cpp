@@ -65,6 +65,7 @@ void run(const RunOptions& o) {
   auto model = core.read_model(o.model);
   for (const auto& [name, t] : given) check_given_input(*model, o, name, t, file_of[name]);
   CompiledModel cm = core.compile_model(model, co);
+  for (const auto& note : cm.notes()) fmt::print("note: {}\n", note);
   if (o.dump_graph) fmt::print("{}", cm.dump_graph());
   InferRequest req = cm.create_infer_request();
   for (std::size_t i = 0; i < cm.inputs().size(); ++i) {

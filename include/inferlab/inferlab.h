@@ -92,6 +92,8 @@ class CompiledModel {
   // Human-readable graph after optimization: per node op, shapes, layout, implementation.
   std::string dump_graph() const;
   double compile_ms() const;
+  // Defaults compile applied for the caller (e.g. a symbolic batch dimension set to 1).
+  const std::vector<std::string>& notes() const;
   std::size_t weight_bytes() const;
   std::size_t activation_bytes() const;  // planned activation arena per request
 

@@ -41,6 +41,7 @@ struct BackendInfo {
   double compile_ms = 0;
   int in_flight = 1;  // requests the backend runs concurrently
   std::vector<PortInfo> inputs, outputs;
+  std::vector<std::string> notes;  // defaults the backend chose for the user (e.g. batch 1)
 };
 
 class Backend {
@@ -68,9 +69,10 @@ void check_backend_name(const std::string& name);  // throws Error listing the k
 std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOptions& options);
 
 // The model's input ports with `options`' batch/shape overrides applied, as every backend sees
-// them (read with inferlab's ONNX importer); `graph_name` receives the ONNX graph's name.
-std::vector<PortInfo> model_inputs(const BackendOptions& options,
-                                   std::string* graph_name = nullptr);
+// them (read with inferlab's ONNX importer); `graph_name` receives the ONNX graph's name and
+// `notes` the defaults applied (specialize_input_shapes).
+std::vector<PortInfo> model_inputs(const BackendOptions& options, std::string* graph_name = nullptr,
+                                   std::vector<std::string>* notes = nullptr);
 
 // This process's peak resident set size in MiB (VmHWM of /proc/self/status).
 double self_peak_rss_mb();

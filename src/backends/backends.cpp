@@ -25,11 +25,13 @@ std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOpti
   return open_peer_backend(name, o);
 }
 
-std::vector<PortInfo> model_inputs(const BackendOptions& o, std::string* graph_name) {
+std::vector<PortInfo> model_inputs(const BackendOptions& o, std::string* graph_name,
+                                   std::vector<std::string>* notes) {
   Core core;
   auto g = core.read_model(o.model);
   if (graph_name) *graph_name = g->name;
-  specialize_input_shapes(*g, o.shapes, o.batch);
+  auto applied = specialize_input_shapes(*g, o.shapes, o.batch);
+  if (notes) *notes = std::move(applied);
   std::vector<PortInfo> ports;
   for (const auto& n : g->inputs) ports.push_back({n, g->value(n).dtype, g->value(n).shape});
   return ports;

@@ -100,6 +100,7 @@ class NativeBackend : public Backend {
     info_.name = "native";
     info_.version = std::string("inferlab ") + INFERLAB_VERSION_STRING + " (" + o.engine + ")";
     info_.compile_ms = cm_.compile_ms();
+    info_.notes = cm_.notes();
     info_.in_flight = nireq;
     info_.inputs = cm_.inputs();
     info_.outputs = cm_.outputs();

@@ -91,7 +91,7 @@ class PeerBackend : public Backend {
   PeerBackend(const std::string& name, const BackendOptions& o) : opts_(o) {
     info_.name = name;
     std::string graph_name;
-    info_.inputs = model_inputs(o, &graph_name);
+    info_.inputs = model_inputs(o, &graph_name, &info_.notes);
     auto cmd = worker_command(name);
     worker_ = std::make_unique<WorkerProcess>(cmd.argv, cmd.env, name);
     nlohmann::json inputs = nlohmann::json::array();

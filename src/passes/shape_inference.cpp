@@ -1,13 +1,25 @@
 #include "passes/shape_inference.h"
 
+#include <algorithm>
 #include <set>
 
 #include "ops/registry.h"
 
 namespace inferlab {
 
-void specialize_input_shapes(Graph& g, const std::map<std::string, Shape>& shapes,
-                             std::int64_t batch) {
+namespace {
+
+bool only_batch_is_dynamic(const Shape& s) {
+  return !s.empty() && s[0] < 0 &&
+         std::all_of(s.begin() + 1, s.end(), [](auto d) { return d >= 0; });
+}
+
+}  // namespace
+
+std::vector<std::string> specialize_input_shapes(Graph& g,
+                                                 const std::map<std::string, Shape>& shapes,
+                                                 std::int64_t batch) {
+  std::vector<std::string> notes;
   for (const auto& [name, shape] : shapes) {
     if (std::find(g.inputs.begin(), g.inputs.end(), name) == g.inputs.end()) {
       std::string names;
@@ -35,6 +47,11 @@ void specialize_input_shapes(Graph& g, const std::map<std::string, Shape>& shape
     if (batch > 0) {
       if (v.shape.empty()) fail("input '{}' is a scalar: --batch does not apply", name);
       v.shape[0] = batch;
+    } else if (it == shapes.end() && v.known && only_batch_is_dynamic(v.shape)) {
+      v.shape[0] = 1;
+      notes.push_back(fmt::format(
+          "input '{}' has a symbolic batch dimension: using batch 1 (give --batch N to change it)",
+          name));
     }
     if (!v.known || !shape_is_static(v.shape)) {
       fail(
@@ -43,6 +60,7 @@ void specialize_input_shapes(Graph& g, const std::map<std::string, Shape>& shape
     }
     shape_numel(v.shape, "input '" + name + "'");
   }
+  return notes;
 }
 
 void freeze_inputs(Graph& g, const std::map<std::string, Tensor>& values) {

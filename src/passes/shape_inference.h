@@ -8,10 +8,13 @@
 namespace inferlab {
 
 // Fixes the shapes of graph inputs: `shapes` overrides whole shapes by input name, `batch` (>0)
-// sets dimension 0 of every input. Throws Error if an input is still dynamic afterwards or a
-// named input does not exist.
-void specialize_input_shapes(Graph& g, const std::map<std::string, Shape>& shapes,
-                             std::int64_t batch);
+// sets dimension 0 of every input. An input whose only dynamic dimension is the first (a
+// symbolic batch, as PyTorch exports write it) and that neither option fixes gets batch 1, as
+// onnxruntime_perf_test does; the returned notes say so, one per input. Throws Error if an input
+// is still dynamic afterwards or a named input does not exist.
+std::vector<std::string> specialize_input_shapes(Graph& g,
+                                                 const std::map<std::string, Shape>& shapes,
+                                                 std::int64_t batch);
 
 // Turns the named graph inputs into constants with the given values (dtype must match).
 void freeze_inputs(Graph& g, const std::map<std::string, Tensor>& values);

@@ -9,16 +9,17 @@
 #include "passes/shape_inference.h"
 #include "runtime/program.h"
 #include "runtime/stream_pool.h"
+#include "runtime/stream_rule.h"
 
 namespace inferlab {
 
 struct CompiledModelImpl {
   CompileOptions options;
-  std::shared_ptr<const Graph> graph;  // after shape specialisation and folding
   std::unique_ptr<Program> program;
   std::unique_ptr<StreamPool> pool;
   std::vector<PortInfo> inputs, outputs;
   double compile_ms = 0;
+  std::vector<std::string> notes;
 };
 
 struct InferRequestImpl {
@@ -75,14 +76,6 @@ double graph_macs(const Graph& g) {
 // little from several threads per inference, so they get one single-thread stream per core;
 // larger models get one stream per core below 8 cores and one per core pair from 8 cores on,
 // where two threads per inference still scale and halve the number of in-flight activations.
-int default_streams(const CompileOptions& o, int cpus, double macs) {
-  if (o.streams > 0) return o.streams;
-  if (o.hint == PerformanceHint::latency) return 1;
-  if (o.threads_per_stream > 0) return std::max(1, cpus / o.threads_per_stream);
-  if (macs < 0.5e9) return cpus;
-  return cpus >= 8 ? cpus / 2 : cpus;
-}
-
 std::size_t port_index(const std::vector<PortInfo>& ports, const std::string& name,
                        const char* kind) {
   for (std::size_t i = 0; i < ports.size(); ++i)
@@ -117,12 +110,11 @@ CompiledModel Core::compile_model(const std::shared_ptr<const Graph>& model,
   impl->options = options;
   auto g = std::make_shared<Graph>(*model);
   freeze_inputs(*g, options.frozen_inputs);
-  specialize_input_shapes(*g, options.shapes, options.batch);
+  impl->notes = specialize_input_shapes(*g, options.shapes, options.batch);
   infer_shapes_and_fold(*g);
   for (const auto& n : g->inputs) impl->inputs.push_back({n, g->value(n).dtype, g->value(n).shape});
   for (const auto& n : g->outputs)
     impl->outputs.push_back({n, g->value(n).dtype, g->value(n).shape});
-  impl->graph = g;
 
   const int cpus = static_cast<int>(available_cpus().size());
   const int streams = default_streams(options, cpus, graph_macs(*g));
@@ -165,6 +157,9 @@ std::string CompiledModel::dump_graph() const {
 }
 double CompiledModel::compile_ms() const {
   return impl_->compile_ms;
+}
+const std::vector<std::string>& CompiledModel::notes() const {
+  return impl_->notes;
 }
 std::size_t CompiledModel::weight_bytes() const {
   return impl_->program->weight_bytes();

@@ -145,6 +145,25 @@ TEST_F(BenchCli, InputsFromFiles) {
   EXPECT_NE(unknown.out.find("'zz'"), std::string::npos) << unknown.out;
 }
 
+// The throughput hint keeps every stream busy (offline: all requests in flight); the latency hint
+// measures one query at a time. An explicit --scenario wins over both.
+TEST_F(BenchCli, ScenarioFollowsTheHint) {
+  const auto scenario_of = [&](const std::string& extra) {
+    const fs::path json = dir_ / "h.json";
+    const CmdResult r =
+        run(bench("--niter 8 --repetitions 1 --json " + json.string() + " " + extra));
+    EXPECT_EQ(r.status, 0) << r.out;
+    std::ifstream f(json);
+    const auto j = nlohmann::json::parse(f);
+    return std::make_pair(j["scenario"].get<std::string>(), j["nireq"].get<int>());
+  };
+  EXPECT_EQ(scenario_of("--hint throughput --streams 2 --threads 1"),
+            std::make_pair(std::string("offline"), 2));
+  EXPECT_EQ(scenario_of("--hint latency").first, "single_stream");
+  EXPECT_EQ(scenario_of("--hint throughput --streams 2 --threads 1 --scenario single_stream").first,
+            "single_stream");
+}
+
 TEST_F(BenchCli, ServerScenarioReportsTheBound) {
   const fs::path json = dir_ / "s.json";
   const CmdResult r =

@@ -90,10 +90,13 @@ TEST(CliRun, ShapeOptionAndDumpGraph) {
   EXPECT_TRUE(contains(r.out, "Gemm")) << r.out;
 }
 
-TEST(CliRun, DynamicInputNeedsAShape) {
+TEST(CliRun, SymbolicBatchRunsWithBatchOneAndSaysSo) {
   TmpDir d("run");
   gemm_model().save(d / "m.onnx");
-  expect_rejected(d / "m.onnx", {"'x'", "dynamic", "--batch"});
+  const CliResult r = run_cli(run_ref(d / "m.onnx"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "symbolic batch dimension: using batch 1")) << r.out;
+  EXPECT_TRUE(contains(r.out, "output y f32 1x3")) << r.out;
 }
 
 // ---- bad models ----

@@ -11,6 +11,7 @@
 #include "engine_test_util.h"
 #include "ops/registry.h"
 #include "runtime/stream_pool.h"
+#include "runtime/stream_rule.h"
 
 namespace inferlab::test {
 namespace {
@@ -110,13 +111,26 @@ TEST(Streams, ConcurrentStreamsUseDisjointCores) {
 }
 
 TEST(Streams, ThroughputHintDefaults) {
-  Core core;
   CompileOptions o;
   o.hint = PerformanceHint::throughput;
-  const CompiledModel cm = core.compile_model(probe_graph(), o);
+  EXPECT_EQ(default_streams(o, 2, 4.1e9), 2);    // ResNet-50 on 2 cores: one stream per core
+  EXPECT_EQ(default_streams(o, 16, 4.1e9), 8);   // from 8 cores: one stream per core pair
+  EXPECT_EQ(default_streams(o, 16, 0.3e9), 16);  // a small model: one single-thread stream per core
+  o.threads_per_stream = 4;
+  EXPECT_EQ(default_streams(o, 16, 4.1e9), 4);  // as many streams as fit
+  o.streams = 3;
+  EXPECT_EQ(default_streams(o, 16, 4.1e9), 3);  // explicit wins
+  CompileOptions latency;
+  EXPECT_EQ(default_streams(latency, 16, 4.1e9), 1);
+
+  // And the compiled model applies it with every core busy.
+  Core core;
+  CompileOptions t;
+  t.hint = PerformanceHint::throughput;
+  const CompiledModel cm = core.compile_model(probe_graph(), t);
   const int cpus = static_cast<int>(available_cpus().size());
-  EXPECT_GE(cm.streams(), 1);
-  EXPECT_LE(cm.streams() * cm.threads_per_stream(), cpus);
+  EXPECT_EQ(cm.streams(), default_streams(t, cpus, 0));
+  EXPECT_EQ(cm.streams() * cm.threads_per_stream(), cpus);
 }
 
 }  // namespace

@@ -67,11 +67,31 @@ TEST(Graph, TopoSortRejectsDanglingInput) {
 TEST(ShapeInference, BatchSpecialisesDynamicInput) {
   Graph g = chain();
   g.topo_sort();
-  EXPECT_THROW(specialize_input_shapes(g, {}, 0), Error);  // still dynamic
   specialize_input_shapes(g, {}, 3);
   infer_shapes_and_fold(g);
   EXPECT_EQ(g.value("z").shape, (Shape{3, 4}));
   EXPECT_EQ(g.value("z").dtype, DType::f32);
+}
+
+TEST(ShapeInference, SymbolicBatchDefaultsToOneWithANote) {
+  Graph g = chain();
+  const auto notes = specialize_input_shapes(g, {}, 0);
+  EXPECT_EQ(g.value("x").shape, (Shape{1, 4}));
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("'x'"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[0].find("batch 1"), std::string::npos) << notes[0];
+
+  Graph fixed = chain();
+  EXPECT_TRUE(specialize_input_shapes(fixed, {}, 2).empty());  // --batch given: no note
+}
+
+TEST(ShapeInference, OtherDynamicDimensionsStillNeedAShape) {
+  Graph g = chain();
+  g.value("x").shape = {kDynamic, kDynamic};
+  EXPECT_THROW(specialize_input_shapes(g, {}, 0), Error);
+  EXPECT_THROW(specialize_input_shapes(g, {}, 2), Error);  // dimension 1 is still dynamic
+  g.value("x").shape = {1, kDynamic};
+  EXPECT_THROW(specialize_input_shapes(g, {}, 0), Error);
 }
 
 TEST(ShapeInference, ShapeOverrideMustNameAnInput) {

@@ -124,8 +124,8 @@ TEST(ModelStats, UnknownShapesAreAnError) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("'conv'"), std::string::npos) << e.what();
   }
-  g.value("x").shape[0] = kDynamic;
-  EXPECT_THROW(compute_model_stats(g, 0), Error);  // a dynamic batch nobody fixed
+  g.value("x").shape[1] = kDynamic;
+  EXPECT_THROW(compute_model_stats(g, 0), Error);  // a dynamic channel count nobody fixed
 }
 
 // Quantized layers count like their float forms: integer weights (and the int32 bias) are
