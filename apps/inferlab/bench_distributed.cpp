@@ -148,7 +148,7 @@ void run_ranks(BenchArgs& a, const fleet::MpiSession& mpi) {
 }  // namespace
 
 void run_distributed_bench(BenchArgs& a) {
-  if (!a.scenario_name.empty() && a.scenario_name != "offline" && a.scenario_name != "single_stream")
+  if (!a.scenario_name.empty() && a.scenario_name != "offline")
     fail("--distributed runs the offline scenario; --scenario {} cannot be distributed",
          a.scenario_name);
   if (a.iterations <= 0 || a.duration_s != -1)

@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "bench/html_report.h"
-#include "bench/results_db.h"
+#include "bench/results_store.h"
 #include "command.h"
 #include "ir/error.h"
 #include "lab_commands.h"
@@ -15,17 +15,17 @@ namespace inferlab::cli {
 
 void run_report_command(const ReportArgs& c) {
   namespace fs = std::filesystem;
+  const std::string where = bench::resolve_store_location(c.db);
   // Checked before opening: opening would create an empty database.
-  if (!fs::exists(c.db)) fail("results database {} does not exist", c.db);
-  if (fs::file_size(c.db) == 0) fail("results database {} is empty", c.db);
+  if (!bench::is_postgres_url(where)) {
+    if (!fs::exists(where)) fail("results database {} does not exist", where);
+    if (fs::file_size(where) == 0) fail("results database {} is empty", where);
+  }
   const std::string lib = bench::load_chart_library(
       c.node_modules.empty() ? bench::default_node_modules() : c.node_modules);
-  std::vector<nlohmann::json> rows;
-  {
-    bench::ResultsDb db(c.db);
-    rows = db.query({});
-  }
-  const bench::ReportData d = bench::collect_report_data(rows, c.db, c.sweep);
+  const auto db = bench::open_results_store(where);
+  const std::vector<nlohmann::json> rows = db->query({});
+  const bench::ReportData d = bench::collect_report_data(rows, db->location(), c.sweep);
   const std::string html = bench::render_html(d, lib);
   {
     std::ofstream f(c.output);
@@ -39,7 +39,7 @@ void run_report_command(const ReportArgs& c) {
           : c.data_dir;
   const auto files = bench::write_exports(d, dir);
   fmt::print("report {} ({} rows of {}; {} chart(s)); data in {} ({} files)\n", c.output,
-             rows.size(), c.db, bench::chart_specs(d).size(), dir, files.size());
+             rows.size(), db->location(), bench::chart_specs(d).size(), dir, files.size());
 }
 
 namespace {
@@ -47,7 +47,9 @@ namespace {
 void setup(CLI::App& root) {
   auto c = std::make_shared<ReportArgs>();
   auto* cmd = root.add_subcommand("report", "Write an HTML report (and CSV/JSON) from results.db");
-  cmd->add_option("--db", c->db, "results database (default results.db)");
+  cmd->add_option(
+      "--db", c->db,
+      "results store: a SQLite file or postgresql://... (default $INFERLAB_DB, else results.db)");
   cmd->add_option("-o,--output", c->output, "HTML file to write (default report.html)");
   cmd->add_option("--data-dir", c->data_dir, "folder for the CSV/JSON exports (default NAME_data)");
   cmd->add_option("--sweep", c->sweep, "only this sweep id (default: every sweep)");

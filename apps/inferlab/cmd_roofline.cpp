@@ -11,7 +11,7 @@
 #include "bench/core_set.h"
 #include "bench/fingerprint.h"
 #include "bench/report.h"
-#include "bench/results_db.h"
+#include "bench/results_store.h"
 #include "bench/scenario.h"
 #include "command.h"
 #include "lab_commands.h"
@@ -127,9 +127,9 @@ void run_roofline_command(const RooflineArgs& c) {
     rows.push_back(to_json(l));
   }
   if (!c.no_db) {
-    bench::ResultsDb db(c.db);
-    db.append(j);
-    fmt::print("recorded in {}\n", c.db);
+    const auto db = bench::open_results_store(bench::resolve_store_location(c.db));
+    db->append(j);
+    fmt::print("recorded in {}\n", db->location());
   }
   if (!c.json.empty()) {
     std::ofstream f(c.json);
@@ -157,7 +157,9 @@ void setup(CLI::App& root) {
   cmd->add_flag("--ceilings-only", c->ceilings_only,
                 "measure and print the ceilings alone (no model)");
   cmd->add_flag("--quick", c->quick, "coarser bandwidth sweep (one step per octave)");
-  cmd->add_option("--db", c->db, "results database (SQLite), default results.db");
+  cmd->add_option(
+      "--db", c->db,
+      "results store: a SQLite file or postgresql://... (default $INFERLAB_DB, else results.db)");
   cmd->add_flag("--no-db", c->no_db, "do not record results");
   cmd->add_option("--json", c->json, "write ceilings and layers as JSON");
   cmd->add_option("--csv", c->csv, "write the layers as CSV");

@@ -82,8 +82,8 @@ std::vector<bench::ScalePoint> run_scale_command(const ScaleArgs& c) {
   run.inputs_note = inputs_note(c.seed, c.dataset, c.preset);
   run.fingerprint = bench::collect_fingerprint(bench::current_command_line());
   run.id = fmt::format("scale-{}-{}", bench::iso_time_now(), getpid());
-  std::unique_ptr<bench::ResultsDb> db;
-  if (!c.no_db) db = std::make_unique<bench::ResultsDb>(c.db);
+  std::unique_ptr<bench::ResultsStore> db;
+  if (!c.no_db) db = bench::open_results_store(bench::resolve_store_location(c.db));
 
   fmt::print("{}: scaling over {} core count(s) of {} ({} repetition(s) of {:.1f} s), inputs {}\n",
              c.model, run.cores.size(), machine, c.repetitions, c.duration_s,
@@ -120,7 +120,7 @@ std::vector<bench::ScalePoint> run_scale_command(const ScaleArgs& c) {
     f << bench::to_csv(rows);
     if (!f) fail("cannot write --csv file {}", c.csv);
   }
-  if (db) fmt::print("recorded in {} (run id {})\n", c.db, run.id);
+  if (db) fmt::print("recorded in {} (run id {})\n", db->location(), run.id);
   return pts;
 }
 
@@ -141,7 +141,9 @@ void setup(CLI::App& root) {
   cmd->add_option("--seed", c->seed, "seed of the random inputs");
   cmd->add_option("--dataset", c->dataset, "fill the sample library from this image folder");
   cmd->add_option("--preset", c->preset, "preprocessing preset for --dataset");
-  cmd->add_option("--db", c->db, "results database (SQLite), default results.db");
+  cmd->add_option(
+      "--db", c->db,
+      "results store: a SQLite file or postgresql://... (default $INFERLAB_DB, else results.db)");
   cmd->add_flag("--no-db", c->no_db, "do not record results");
   cmd->add_option("--json", c->json, "write the points as JSON");
   cmd->add_option("--csv", c->csv, "write the points as CSV");

@@ -14,6 +14,7 @@
 
 #include "bench/core_set.h"
 #include "bench/report.h"
+#include "bench/results_store.h"
 #include "command.h"
 #include "lab_commands.h"
 #include "zoo/zoo.h"
@@ -102,13 +103,12 @@ void run_accuracy(const StudyCmd& c, const std::string& model, const std::string
   nlohmann::json j = nlohmann::json::parse(f);
   j["precision"] = "f32";
   j["samples"] = j.value("images", 0);
-  bench::ResultsDb db(c.db);
-  db.append({{"kind", "accuracy"},
-             {"time", bench::iso_time_now()},
-             {"backend", backend},
-             {"model", model},
-             {"precision", "f32"},
-             {"accuracy", j}});
+  bench::open_results_store(c.db)->append({{"kind", "accuracy"},
+                                           {"time", bench::iso_time_now()},
+                                           {"backend", backend},
+                                           {"model", model},
+                                           {"precision", "f32"},
+                                           {"accuracy", j}});
 }
 
 // The studied model: MODEL, or the zoo's ResNet-50 written once with a symbolic batch.

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "bench/fingerprint.h"
 #include "bench/sweep_run.h"
@@ -14,6 +15,7 @@
 #include "command.h"
 #include "lab_commands.h"
 #include "runtime/stream_pool.h"
+#include "slurm_cli.h"
 #include "sweep_cli.h"
 
 namespace inferlab::cli {
@@ -24,6 +26,7 @@ struct SweepCmd {
   std::string json;
   bool list_points = false;
   int point = -1;
+  SlurmCli slurm;
 };
 
 void print_point(const bench::PointResult& r, bool resumed) {
@@ -52,14 +55,14 @@ void print_answer(const char* what, const std::optional<bench::PointResult>& r) 
 SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path) {
   SweepSummary sum{plan_sweep(a), {}, {}};
   const SweepPlan& plan = sum.plan;
-  bench::ResultsDb db(a.db);
+  auto db = bench::open_results_store(bench::resolve_store_location(a.db));
   fmt::print("sweep {}: {} points, {} repetition(s) of {:.1f} s each; estimate {:.1f} min{}\n",
              plan.run.id, plan.points.size(), plan.run.scenario.repetitions,
              plan.run.scenario.duration_s, plan.estimate_s / 60,
              plan.run.budget_s > 0 ? fmt::format(" (budget {:.1f} min)", plan.run.budget_s / 60)
                                    : std::string());
   fmt::print("inputs: {}\n", plan.run.inputs_note.value("description", ""));
-  sum.out = bench::run_sweep(plan.points, plan.run, db, print_point);
+  sum.out = bench::run_sweep(plan.points, plan.run, *db, print_point);
   sum.answers = bench::sweep_answers(sum.out.results, a.latency_bound_ms);
   for (const auto& ans : sum.answers) {
     fmt::print("\n{}: {} measured, {} failed, {} pruned\n", ans.backend, ans.measured, ans.failed,
@@ -83,14 +86,51 @@ SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path)
     f << sweep_json(plan, sum.out, sum.answers).dump(2) << "\n";
     if (!f) fail("cannot write --json file {}", json_path);
   }
-  fmt::print("sweep {} recorded in {} ({} point(s) resumed from it)\n", plan.run.id, a.db,
+  fmt::print("sweep {} recorded in {} ({} point(s) resumed from it)\n", plan.run.id, db->location(),
              sum.out.resumed);
   return sum;
 }
 
 namespace {
 
+// `sweep ... --slurm`: every point not yet in the store becomes one task of a Slurm job array
+// (`sweep ... --point K` on its own node, recording under the same sweep id); once every point
+// is stored, the answers are computed from the store (nothing is measured here).
+void run_sweep_on_slurm(SweepCmd& c) {
+  if (c.point >= 0 || c.list_points)
+    fail("--slurm submits every point: drop --point/--list-points");
+  const SweepPlan plan = plan_sweep(c.args);
+  c.args.db = bench::resolve_store_location(c.args.db);
+  std::set<int> stored;
+  for (const auto& r : bench::stored_points(*bench::open_results_store(c.args.db), plan.run.id))
+    stored.insert(r.point.id);
+  auto drop = slurm_option_names();
+  drop.push_back("--json");  // written once, here, from the store
+  const auto base = own_arguments({"--slurm", "--no-exclusive"}, drop);
+  std::vector<fleet::SlurmTask> tasks;
+  for (const auto& p : plan.points) {
+    if (stored.count(p.id)) continue;
+    auto args = base;
+    args.insert(args.end(), {"--point", std::to_string(p.id)});
+    tasks.push_back({fmt::format("point {} {}", p.id, p.key()), std::move(args)});
+  }
+  fmt::print("sweep {}: {} point(s), {} already stored, {} to submit\n", plan.run.id,
+             plan.points.size(), stored.size(), tasks.size());
+  if (!tasks.empty()) {
+    try {
+      run_on_slurm(tasks, c.slurm, c.args.db);
+    } catch (const Exit&) {
+      fmt::print(
+          "the answers need every point: rerun the same command to submit the missing ones "
+          "(stored points are not measured again)\n");
+      throw;
+    }
+  }
+  run_sweep_command(c.args, c.json);
+}
+
 void run(SweepCmd& c) {
+  if (c.slurm.enabled) return run_sweep_on_slurm(c);
   if (c.list_points) {
     const SweepPlan plan = plan_sweep(c.args);
     nlohmann::json j = {{"sweep_id", plan.run.id}, {"points", nlohmann::json::array()}};
@@ -103,9 +143,9 @@ void run(SweepCmd& c) {
     if (c.point >= static_cast<int>(plan.points.size()))
       fail("--point {} is out of range: this sweep has points 0..{}", c.point,
            plan.points.size() - 1);
-    bench::ResultsDb db(c.args.db);
-    print_point(bench::measure_point(plan.points[c.point], plan.run, &db), false);
-    fmt::print("sweep {} point {} recorded in {}\n", plan.run.id, c.point, c.args.db);
+    auto db = bench::open_results_store(bench::resolve_store_location(c.args.db));
+    print_point(bench::measure_point(plan.points[c.point], plan.run, db.get()), false);
+    fmt::print("sweep {} point {} recorded in {}\n", plan.run.id, c.point, db->location());
     return;
   }
   run_sweep_command(c.args, c.json);
@@ -118,6 +158,9 @@ void setup(CLI::App& root) {
   cmd->add_option("--json", c->json, "write points and answers as JSON");
   cmd->add_flag("--list-points", c->list_points, "print the point list as JSON and exit");
   cmd->add_option("--point", c->point, "measure only point K of the list (job arrays)");
+  cmd->add_flag("--slurm", c->slurm.enabled,
+                "run the points as a Slurm job array, one node each (docs/fleet.md)");
+  add_slurm_options(cmd, c->slurm);
   cmd->callback([c] { run(*c); });
 }
 

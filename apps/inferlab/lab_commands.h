@@ -18,7 +18,7 @@ SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path 
 
 struct ScaleArgs {
   std::string model, backends = "native", cores, modes = "throughput,latency", precision = "f32";
-  std::string dataset, preset, db = "results.db", json, csv;
+  std::string dataset, preset, db, json, csv;  // db: empty = $INFERLAB_DB or results.db
   int batch = 1, repetitions = 3;
   double duration_s = 3;
   std::uint64_t seed = 0;
@@ -27,7 +27,7 @@ struct ScaleArgs {
 std::vector<bench::ScalePoint> run_scale_command(const ScaleArgs& a);
 
 struct RooflineArgs {
-  std::string model, backend = "native", db = "results.db", json, csv;
+  std::string model, backend = "native", db, json, csv;  // db: empty = $INFERLAB_DB/results.db
   int batch = 1, threads = 0;
   double duration_s = 3;
   bool no_db = false, quick = false, ceilings_only = false;
@@ -35,7 +35,7 @@ struct RooflineArgs {
 void run_roofline_command(const RooflineArgs& a);
 
 struct ReportArgs {
-  std::string db = "results.db", output = "report.html", data_dir, node_modules, sweep;
+  std::string db, output = "report.html", data_dir, node_modules, sweep;  // db: as above
 };
 void run_report_command(const ReportArgs& a);
 

@@ -33,7 +33,9 @@ void add_sweep_options(CLI::App* cmd, SweepArgs& a) {
   cmd->add_option("--dataset", a.dataset, "fill the sample library from this image folder");
   cmd->add_option("--preset", a.preset, "preprocessing preset for --dataset (e.g. imagenet)");
   cmd->add_flag("--no-prune", a.no_prune, "measure every batch (no pruning)");
-  cmd->add_option("--db", a.db, "results database (SQLite), default results.db");
+  cmd->add_option(
+      "--db", a.db,
+      "results store: a SQLite file or postgresql://... (default $INFERLAB_DB, else results.db)");
 }
 
 bench::SampleFn sample_fn(const std::string& model, std::uint64_t seed, const std::string& dataset,

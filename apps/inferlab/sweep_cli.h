@@ -20,7 +20,7 @@ struct SweepArgs {
   std::string engine = "optimized", conv_algo = "auto";
   std::string dataset, preset;
   bool no_prune = false;
-  std::string db = "results.db";
+  std::string db;  // empty: $INFERLAB_DB, else results.db
 };
 
 // Random inputs (seeded), or a dataset folder through a preprocessing preset.

@@ -71,6 +71,9 @@ PgResultsStore::PgResultsStore(const std::string& url) : where_(redact_url(url))
   try {
     exec(fmt::format("SELECT pg_advisory_xact_lock({})", kSchemaLock));
     exec(create_table_sql());
+    for (const auto& c : result_columns())  // columns added since the table was created
+      exec(fmt::format("ALTER TABLE measurements ADD COLUMN IF NOT EXISTS {} {}", c.name,
+                       sql_type(c.type)));
     exec("CREATE INDEX IF NOT EXISTS measurements_run_id ON measurements (run_id)");
     exec("COMMIT");
   } catch (...) {
@@ -92,7 +95,7 @@ void PgResultsStore::exec(const std::string& sql) const {
     fail("results database {}: {}", where_, one_line(PQerrorMessage(conn_)));
 }
 
-bool PgResultsStore::insert(const nlohmann::json& row, bool skip_existing) {
+std::int64_t PgResultsStore::insert(const nlohmann::json& row, bool skip_existing) {
   Params p;
   std::string cols, marks;
   int n = 0;
@@ -124,15 +127,11 @@ bool PgResultsStore::insert(const nlohmann::json& row, bool skip_existing) {
            &PQclear);
   if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
     fail("results database {}: {}", where_, one_line(PQerrorMessage(conn_)));
-  return PQntuples(r.get()) == 1;
+  return PQntuples(r.get()) == 1 ? std::stoll(PQgetvalue(r.get(), 0, 0)) : 0;
 }
 
 std::int64_t PgResultsStore::append(const nlohmann::json& row) {
-  insert(row, false);  // one statement: its own transaction
-  Result r(PQexec(conn_, "SELECT lastval()"), &PQclear);
-  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
-    fail("results database {}: {}", where_, one_line(PQerrorMessage(conn_)));
-  return std::stoll(PQgetvalue(r.get(), 0, 0));
+  return insert(row, false);  // one statement: its own transaction
 }
 
 std::size_t PgResultsStore::import_rows(const std::vector<nlohmann::json>& rows) {
@@ -141,7 +140,7 @@ std::size_t PgResultsStore::import_rows(const std::vector<nlohmann::json>& rows)
     // Two imports of the same file at once would both see its rows as new: one at a time.
     exec(fmt::format("SELECT pg_advisory_xact_lock({})", kSchemaLock + 1));
     std::size_t added = 0;
-    for (const auto& r : rows) added += insert(r, true) ? 1 : 0;
+    for (const auto& r : rows) added += insert(r, true) > 0 ? 1 : 0;
     exec("COMMIT");
     return added;
   } catch (...) {

@@ -29,7 +29,8 @@ class PgResultsStore final : public ResultsStore {
   std::string location() const override { return where_; }
 
  private:
-  bool insert(const nlohmann::json& row, bool skip_existing);
+  // The new row's id, or 0 when `skip_existing` found the record already stored.
+  std::int64_t insert(const nlohmann::json& row, bool skip_existing);
   void exec(const std::string& sql) const;
   std::string where_;  // the URL without its password
   pg_conn* conn_ = nullptr;

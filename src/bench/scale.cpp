@@ -33,7 +33,7 @@ nlohmann::json to_json(const ScalePoint& p) {
 namespace {
 
 ScalePoint measure(const ScaleRun& run, const std::string& name, ScaleMode mode, int k,
-                   ResultsDb* db) {
+                   ResultsStore* db) {
   ScalePoint p;
   p.backend = name;
   p.mode = mode;
@@ -108,7 +108,7 @@ void compute_speedups(std::vector<ScalePoint>& points) {
   }
 }
 
-std::vector<ScalePoint> run_scale(const ScaleRun& run, ResultsDb* db,
+std::vector<ScalePoint> run_scale(const ScaleRun& run, ResultsStore* db,
                                   const std::function<void(const ScalePoint&)>& on_point) {
   for (int k : run.cores) first_cores(k);  // more cores than the machine has: fail up front
   std::vector<ScalePoint> out;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/results_db.h"
+#include "bench/results_store.h"
 #include "bench/sweep_run.h"
 
 namespace inferlab::bench {
@@ -40,7 +40,7 @@ struct ScaleRun {
 };
 
 // Measures every backend x mode x core count; failures are kept with their reason.
-std::vector<ScalePoint> run_scale(const ScaleRun& run, ResultsDb* db,
+std::vector<ScalePoint> run_scale(const ScaleRun& run, ResultsStore* db,
                                   const std::function<void(const ScalePoint&)>& on_point);
 // Fills speedup and efficiency from the 1-core point of the same backend and mode.
 void compute_speedups(std::vector<ScalePoint>& points);

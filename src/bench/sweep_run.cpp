@@ -29,7 +29,7 @@ nlohmann::json point_row(const PointResult& r, const SweepRun& run) {
 }
 
 // Opens, measures and summarises one point; throws for any failure of the point itself.
-PointResult run_point(const SweepPoint& p, const SweepRun& run, ResultsDb* db) {
+PointResult run_point(const SweepPoint& p, const SweepRun& run, ResultsStore* db) {
   backends::BackendOptions o = run.base;
   o.batch = p.batch;
   o.precision = parse_precision(p.precision);
@@ -75,7 +75,7 @@ PointResult run_point(const SweepPoint& p, const SweepRun& run, ResultsDb* db) {
 
 }  // namespace
 
-PointResult measure_point(const SweepPoint& p, const SweepRun& run, ResultsDb* db) {
+PointResult measure_point(const SweepPoint& p, const SweepRun& run, ResultsStore* db) {
   PointResult r;
   const int need = std::max(1, p.streams) * std::max(1, p.threads);
   if (need > run.cores) {
@@ -102,7 +102,7 @@ PointResult measure_point(const SweepPoint& p, const SweepRun& run, ResultsDb* d
   return r;
 }
 
-std::vector<PointResult> stored_points(const ResultsDb& db, const std::string& id) {
+std::vector<PointResult> stored_points(const ResultsStore& db, const std::string& id) {
   std::map<int, PointResult> by_id;
   for (const auto& row : db.query({"kind=sweep_point", "sweep_id=" + id})) {
     PointResult r = point_result_from_json(row.at("sweep_point"));
@@ -113,7 +113,7 @@ std::vector<PointResult> stored_points(const ResultsDb& db, const std::string& i
   return out;
 }
 
-SweepOutcome run_sweep(const std::vector<SweepPoint>& points, const SweepRun& run, ResultsDb& db,
+SweepOutcome run_sweep(const std::vector<SweepPoint>& points, const SweepRun& run, ResultsStore& db,
                        const std::function<void(const PointResult&, bool resumed)>& on_point) {
   std::map<int, PointResult> done;
   for (auto& r : stored_points(db, run.id)) done[r.point.id] = r;

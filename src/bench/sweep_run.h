@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "backends/backend.h"
-#include "bench/results_db.h"
+#include "bench/results_store.h"
 #include "bench/scenario.h"
 #include "bench/sweep.h"
 
@@ -31,10 +31,10 @@ struct SweepRun {
 
 // Measures one point (never throws for the point's own failures: they become `failed`).
 // Appends the harness's summary and a "sweep_point" row to `db` when given.
-PointResult measure_point(const SweepPoint& p, const SweepRun& run, ResultsDb* db);
+PointResult measure_point(const SweepPoint& p, const SweepRun& run, ResultsStore* db);
 
 // Completed points of sweep `id` stored in `db` (last row per point id wins).
-std::vector<PointResult> stored_points(const ResultsDb& db, const std::string& id);
+std::vector<PointResult> stored_points(const ResultsStore& db, const std::string& id);
 
 struct SweepOutcome {
   std::vector<PointResult> results;  // in point order: measured, failed, pruned
@@ -44,7 +44,7 @@ struct SweepOutcome {
 
 // Runs every point in order (resuming from `db`), pruning per the documented rule.
 // `on_point` is called after each point with its result and whether it came from the database.
-SweepOutcome run_sweep(const std::vector<SweepPoint>& points, const SweepRun& run, ResultsDb& db,
+SweepOutcome run_sweep(const std::vector<SweepPoint>& points, const SweepRun& run, ResultsStore& db,
                        const std::function<void(const PointResult&, bool resumed)>& on_point);
 
 }  // namespace inferlab::bench

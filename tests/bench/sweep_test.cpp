@@ -5,6 +5,7 @@
 #include <random>
 
 #include "backends/tiny_model.h"
+#include "bench/results_db.h"
 #include "bench/sweep_run.h"
 #include "ir/error.h"
 

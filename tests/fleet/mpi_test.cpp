@@ -132,4 +132,8 @@ TEST(DistributedCli, NeedsAQueryCount) {
   const auto r = inferlab::test::run_cli("bench /dev/null --distributed --time 1");
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_TRUE(contains(r.out, "give --niter N")) << r.out;
+  const auto s =
+      inferlab::test::run_cli("bench /dev/null --distributed --niter 8 --scenario server");
+  EXPECT_EQ(s.status, 2) << s.out;
+  EXPECT_TRUE(contains(s.out, "--scenario server cannot be distributed")) << s.out;
 }

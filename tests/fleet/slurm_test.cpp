@@ -94,6 +94,29 @@ TEST_F(SlurmArray, TasksWriteIntoSharedPostgres) {
   EXPECT_NE(grep.first, 0) << "the URL with its password was written to " << grep.second;
 }
 
+// `sweep --slurm`: one task per grid point (`sweep --point K` on the node), every point stored
+// under the sweep's id, answers computed from the store; a second run submits nothing.
+TEST_F(SlurmArray, SweepPointsAsJobArray) {
+  const std::string sweep = "sweep " + model_ +
+                            " --batch 1,2,4 --streams 1 --threads 1 --time 0.05 --repetitions 1 "
+                            "--engine reference --slurm --wait-timeout 300" +
+                            common();
+  auto r = run_cli(sweep);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "3 point(s), 0 already stored, 3 to submit")) << r.out;
+  EXPECT_TRUE(contains(r.out, "3 of 3 task(s) done")) << r.out;
+  EXPECT_TRUE(contains(r.out, "3 point(s) resumed")) << r.out;  // answers from the store
+  EXPECT_TRUE(contains(r.out, "best throughput")) << r.out;
+  auto store = inferlab::bench::open_results_store(db());
+  const auto points = store->query({"kind=sweep_point"});
+  ASSERT_EQ(points.size(), 3u);
+  for (const auto& p : points) EXPECT_FALSE(p["fingerprint"].value("cpu_model", "").empty());
+  r = run_cli(sweep);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "3 already stored, 0 to submit")) << r.out;
+  EXPECT_EQ(store->query({"kind=sweep_point"}).size(), 3u);
+}
+
 // A task list with one failing invocation: the failure is named with its exit status and
 // message, the other task's results are kept, exit status 1.
 TEST_F(SlurmArray, FailingTaskIsNamedOthersKept) {
