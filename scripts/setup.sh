@@ -13,6 +13,9 @@ PKGS=(
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsqlite3-dev libpugixml-dev libjpeg-dev libpng-dev libhwloc-dev zlib1g-dev
   libopencv-dev
+  # clang builds (scripts/test.sh): ASan/UBSan + libFuzzer (libclang-rt), ThreadSanitizer with
+  # libomp's Archer tool (libomp-14-dev ships libarcher.so), llvm-symbolizer for reports.
+  clang-14 libclang-rt-14-dev libomp-14-dev llvm-14
 )
 if [ "${1:-}" = "--with-pytorch" ]; then
   PKGS+=(python3-torch python3-torchvision python3-numpy)
@@ -24,7 +27,8 @@ for p in "${PKGS[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${missing[@]}"
 fi
 
 # Node.js is needed for the ONNX Runtime peer backend (onnxruntime-node ships libonnxruntime).

@@ -131,7 +131,9 @@ std::vector<backends::TensorMap> make_samples(const std::vector<PortInfo>& ports
   std::map<std::string, Tensor> given;
   for (const auto& spec : a.inputs) {
     auto [name, file] = parse_named_file(spec);
-    if (std::none_of(ports.begin(), ports.end(), [&](const PortInfo& p) { return p.name == name; }))
+    // An init-capture: clang before 16 cannot capture a structured binding.
+    if (std::none_of(ports.begin(), ports.end(),
+                     [&n = name](const PortInfo& p) { return p.name == n; }))
       fail("--input names '{}', which is not an input of {}", name, a.model);
     given[name] = read_tensor_file(file);
   }
