@@ -4,14 +4,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include "bench/fingerprint.h"
 #include "bench/progress.h"
 #include "bench/report.h"
 #include "bench/results_db.h"
 #include "bench_options.h"
 #include "command.h"
+#include "ir/output_file.h"
 #include "overhead_check.h"
 
 namespace inferlab::cli {
@@ -116,6 +115,9 @@ void run_bench(BenchCmd& c) {
   }
   if (a.model.empty()) fail("give a MODEL (or --overhead-check)");
   resolve_bench_args(a);
+  // Destinations are checked before measuring, so a typo does not cost the whole run.
+  if (!a.json.empty()) check_writable(a.json, "--json file");
+  if (!a.csv.empty()) check_writable(a.csv, "--csv file");
   std::unique_ptr<bench::ResultsDb> db;
   if (!a.no_db) db = std::make_unique<bench::ResultsDb>(a.db);
 
@@ -169,15 +171,9 @@ void run_bench(BenchCmd& c) {
   if (db) db->append(j);
   print_summary(j, res);
   if (!meta.layers.is_null()) print_layers(meta.layers);
-  if (!a.json.empty()) {
-    std::ofstream f(a.json);
-    f << j.dump(2) << "\n";
-    if (!f) fail("cannot write --json file {}", a.json);
-  }
+  if (!a.json.empty()) write_file_atomically(a.json, j.dump(2) + "\n", "--json file");
   if (!a.csv.empty()) {
-    std::ofstream f(a.csv);
-    f << bench::to_csv({bench::flat_summary(j)});
-    if (!f) fail("cannot write --csv file {}", a.csv);
+    write_file_atomically(a.csv, bench::to_csv({bench::flat_summary(j)}), "--csv file");
   }
   if (db) fmt::print("recorded in {}\n", a.db);
 }

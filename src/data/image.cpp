@@ -1,10 +1,13 @@
 #include "data/image.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
 #include "ir/error.h"
+#include "ir/output_file.h"
 
 namespace inferlab::data {
 
@@ -28,11 +31,9 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
 }
 
 void write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) fail("{}: cannot create file", path);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  if (!out) fail("{}: write error", path);
+  write_file_atomically(path,
+                        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                        "image file");
 }
 
 Image read_image(const std::string& path) {
