@@ -97,6 +97,7 @@ void print_summary(const nlohmann::json& j, const bench::ScenarioResult& r) {
                  r.config.latency_bound_ms > 0 ? fmt::format("{} ms", r.config.latency_bound_ms)
                                                : std::string("none"),
                  r.bound_met ? "MET" : "NOT MET");
+      if (!r.invalid_reason.empty()) fmt::print("result     INVALID: {}\n", r.invalid_reason);
       break;
   }
   fmt::print("peak RSS   {:.1f} MiB\n", j["peak_rss_mb"].get<double>());
@@ -162,6 +163,7 @@ void run_bench(BenchCmd& c) {
           "({} queries, {:.2f} s)\n",
           r.index, r.throughput_fps, r.latency.p50, r.latency.p90, r.latency.p99, r.latency.count,
           r.record.measured.wall_s);
+    if (!r.invalid_reason.empty()) fmt::print("  INVALID: {}\n", r.invalid_reason);
     if (db) db->append(bench::repetition_row(r, s, meta));
   };
   const bench::ScenarioResult res = bench::run_scenario(s, measure, on_done);
