@@ -79,8 +79,8 @@ void resolve_bench_args(BenchArgs& a) {
   positive(a.repetitions, "--repetitions");
   positive(a.samples_per_query, "--samples-per-query");
   positive(a.warmup, "--warmup", true);
-  if (a.duration_s != -1 && !(a.duration_s > 0))
-    fail("--time must be a positive number of seconds (got {})", a.duration_s);
+  if (a.duration_s && !(*a.duration_s > 0))
+    fail("--time must be a positive number of seconds (got {})", *a.duration_s);
   if (!(b.timeout_s > 0)) fail("--timeout must be positive (got {})", b.timeout_s);
   if (b.opt_level != 0 && b.opt_level != 1 && b.opt_level != 2 && b.opt_level != 99)
     fail("--opt-level must be 0, 1, 2 or 99 (got {})", b.opt_level);
@@ -116,7 +116,7 @@ void resolve_bench_args(BenchArgs& a) {
   s.scenario = bench::parse_scenario(a.scenario_name);
   s.repetitions = a.repetitions;
   s.iterations = a.iterations;
-  s.duration_s = a.duration_s > 0 ? a.duration_s : (a.iterations > 0 ? 0 : 5);
+  s.duration_s = a.duration_s ? *a.duration_s : (a.iterations > 0 ? 0 : 5);
   s.warmup = a.warmup;
   s.samples_per_query = a.samples_per_query;
   s.seed = a.seed;

@@ -108,7 +108,12 @@ void run_compare(CompareCmd& c) {
       first = &r;
       break;
     }
-  if (!first) fail("no backend could be opened");
+  if (!first) {
+    // Each backend's own reason (the native one names the file and the parse error).
+    std::string why;
+    for (const auto& r : rows) why += fmt::format("\n  {}: {}", r.name, r.error);
+    fail("{}: no backend could open the model:{}", a.model, why);
+  }
   const auto& ports = first->backend->info().inputs;
   const std::int64_t count = a.samples > 0 ? a.samples : 4;
   const auto samples = make_samples(ports, a, count);
