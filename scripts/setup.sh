@@ -19,6 +19,9 @@ PKGS=(
   # `bench --distributed`, Slurm's commands; the PostgreSQL server, Slurm daemons and munge are
   # for its tests (tests/fleet start throwaway ones on loopback).
   libpq-dev postgresql libopenmpi-dev openmpi-bin slurm-client slurmctld slurmd munge
+  # clang builds (scripts/test.sh): ASan/UBSan + libFuzzer (libclang-rt), ThreadSanitizer with
+  # libomp's Archer tool (libomp-14-dev ships libarcher.so), llvm-symbolizer for reports.
+  clang-14 libclang-rt-14-dev libomp-14-dev llvm-14
 )
 
 missing=()
@@ -27,7 +30,8 @@ for p in "${PKGS[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${missing[@]}"
 fi
 
 # Node.js is needed for the ONNX Runtime peer backend (onnxruntime-node ships libonnxruntime).

@@ -86,8 +86,8 @@ void resolve_bench_args(BenchArgs& a) {
   positive(a.repetitions, "--repetitions");
   positive(a.samples_per_query, "--samples-per-query");
   positive(a.warmup, "--warmup", true);
-  if (a.duration_s != -1 && !(a.duration_s > 0))
-    fail("--time must be a positive number of seconds (got {})", a.duration_s);
+  if (a.duration_s && !(*a.duration_s > 0))
+    fail("--time must be a positive number of seconds (got {})", *a.duration_s);
   if (!(b.timeout_s > 0)) fail("--timeout must be positive (got {})", b.timeout_s);
   if (b.opt_level != 0 && b.opt_level != 1 && b.opt_level != 2 && b.opt_level != 99)
     fail("--opt-level must be 0, 1, 2 or 99 (got {})", b.opt_level);
@@ -130,7 +130,7 @@ void resolve_bench_args(BenchArgs& a) {
   s.scenario = bench::parse_scenario(a.scenario_name);
   s.repetitions = a.repetitions;
   s.iterations = a.iterations;
-  s.duration_s = a.duration_s > 0 ? a.duration_s : (a.iterations > 0 ? 0 : 5);
+  s.duration_s = a.duration_s ? *a.duration_s : (a.iterations > 0 ? 0 : 5);
   s.warmup = a.warmup;
   s.samples_per_query = a.samples_per_query;
   s.seed = a.seed;
@@ -146,7 +146,9 @@ std::vector<backends::TensorMap> make_samples(const std::vector<PortInfo>& ports
   std::map<std::string, Tensor> given;
   for (const auto& spec : a.inputs) {
     auto [name, file] = parse_named_file(spec);
-    if (std::none_of(ports.begin(), ports.end(), [&](const PortInfo& p) { return p.name == name; }))
+    // An init-capture: clang before 16 cannot capture a structured binding.
+    if (std::none_of(ports.begin(), ports.end(),
+                     [&n = name](const PortInfo& p) { return p.name == n; }))
       fail("--input names '{}', which is not an input of {}", name, a.model);
     given[name] = read_tensor_file(file);
   }

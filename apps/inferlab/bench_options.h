@@ -3,6 +3,7 @@
 // starts) and the sample library they build. The mapping to OpenVINO's benchmark_app flags is
 // documented in docs/bench.md.
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@ struct BenchArgs {
   std::uint64_t seed = 0;
   std::int64_t batch = 0, iterations = 0, warmup = 2, samples = 0;
   int streams = 0, threads = 0, nireq = 0, repetitions = 3, samples_per_query = 8;
-  double duration_s = -1;  // -1: not given
+  std::optional<double> duration_s;  // absent: not given (any given value is checked)
   bool no_pin = false, force = false, no_progress = false, perf_counters = false, no_db = false;
   std::string json, csv, db;    // db: empty = $INFERLAB_DB or results.db
   std::string dataset, preset;  // sample library from images (preprocessed before timing)

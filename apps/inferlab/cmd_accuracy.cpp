@@ -15,6 +15,7 @@
 #include "data/evaluate.h"
 #include "data/native_runner.h"  // fit_preprocess_to_input
 #include "inferlab/inferlab.h"
+#include "ir/output_file.h"
 
 namespace inferlab::cli {
 namespace {
@@ -169,11 +170,8 @@ nlohmann::json result_json(const AccuracyOptions& o, const EvalResult& r, const 
   return j;
 }
 
-void write_json(const std::string& path, const nlohmann::json& j) {
-  std::ofstream out(path);
-  if (!out) fail("{}: cannot create file", path);
-  out << j.dump(2) << "\n";
-  if (!out) fail("{}: write error", path);
+void write_json(const std::string& path, const nlohmann::json& j, const char* what) {
+  write_file_atomically(path, j.dump(2) + "\n", what);
 }
 
 nlohmann::json read_json(const std::string& path) {
@@ -191,6 +189,8 @@ void run_accuracy(AccuracyOptions o) {  // a copy: records what was compiled
   dso.labels_file = o.labels;
   dso.classes_file = o.classes;
   dso.split = o.split;
+  if (!o.json.empty()) check_writable(o.json, "--json file");
+  if (!o.predictions.empty()) check_writable(o.predictions, "--predictions file");
   auto ds = open_dataset(o.dataset, dso);
 
   EvalOptions eo;
@@ -255,13 +255,15 @@ void run_accuracy(AccuracyOptions o) {  // a copy: records what was compiled
   const EvalResult r = evaluate(*ds, runner, eo);
   print_summary(o, r, *ds);
 
-  if (!o.json.empty()) write_json(o.json, result_json(o, r, *ds, eo.pre));
+  if (!o.json.empty()) write_json(o.json, result_json(o, r, *ds, eo.pre), "--json file");
   if (!o.predictions.empty())
-    write_json(o.predictions, {{"task", o.task},
-                               {"model", o.model},
-                               {"dataset", o.dataset},
-                               {"backend", o.backend},
-                               {"predictions", r.predictions}});
+    write_json(o.predictions,
+               {{"task", o.task},
+                {"model", o.model},
+                {"dataset", o.dataset},
+                {"backend", o.backend},
+                {"predictions", r.predictions}},
+               "--predictions file");
   int status = 0;
   if (!o.compare.empty()) {
     AgreementOptions ao;

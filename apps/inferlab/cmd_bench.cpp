@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include "bench/fingerprint.h"
 #include "bench/progress.h"
 #include "bench/report.h"
@@ -13,6 +11,7 @@
 #include "bench_distributed.h"
 #include "bench_options.h"
 #include "command.h"
+#include "ir/output_file.h"
 #include "overhead_check.h"
 #include "slurm_cli.h"
 
@@ -115,6 +114,7 @@ void print_summary(const nlohmann::json& j, const bench::ScenarioResult& r) {
                  r.config.latency_bound_ms > 0 ? fmt::format("{} ms", r.config.latency_bound_ms)
                                                : std::string("none"),
                  r.bound_met ? "MET" : "NOT MET");
+      if (!r.invalid_reason.empty()) fmt::print("result     INVALID: {}\n", r.invalid_reason);
       break;
   }
   fmt::print("peak RSS   {:.1f} MiB\n", j["peak_rss_mb"].get<double>());
@@ -150,6 +150,9 @@ void run_bench(BenchCmd& c) {
   if (c.distributed) return run_distributed_bench(a);
   if (c.slurm.enabled) return run_bench_on_slurm(c);
   resolve_bench_args(a);
+  // Destinations are checked before measuring, so a typo does not cost the whole run.
+  if (!a.json.empty()) check_writable(a.json, "--json file");
+  if (!a.csv.empty()) check_writable(a.csv, "--csv file");
   std::unique_ptr<bench::ResultsStore> db;
   if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
 
@@ -187,6 +190,7 @@ void run_bench(BenchCmd& c) {
           "({} queries, {:.2f} s)\n",
           r.index, r.throughput_fps, r.latency.p50, r.latency.p90, r.latency.p99, r.latency.count,
           r.record.measured.wall_s);
+    if (!r.invalid_reason.empty()) fmt::print("  INVALID: {}\n", r.invalid_reason);
     if (db) db->append(bench::repetition_row(r, s, meta));
   };
   const bench::ScenarioResult res = bench::run_scenario(s, measure, on_done);
@@ -202,15 +206,9 @@ void run_bench(BenchCmd& c) {
   if (db) db->append(j);
   print_summary(j, res);
   if (!meta.layers.is_null()) print_layers(meta.layers);
-  if (!a.json.empty()) {
-    std::ofstream f(a.json);
-    f << j.dump(2) << "\n";
-    if (!f) fail("cannot write --json file {}", a.json);
-  }
+  if (!a.json.empty()) write_file_atomically(a.json, j.dump(2) + "\n", "--json file");
   if (!a.csv.empty()) {
-    std::ofstream f(a.csv);
-    f << bench::to_csv({bench::flat_summary(j)});
-    if (!f) fail("cannot write --csv file {}", a.csv);
+    write_file_atomically(a.csv, bench::to_csv({bench::flat_summary(j)}), "--csv file");
   }
   if (db) fmt::print("recorded in {}\n", db->location());
 }

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 
 #include "backends/output_agreement.h"
@@ -16,6 +15,7 @@
 #include "bench/results_store.h"
 #include "bench_options.h"
 #include "command.h"
+#include "ir/output_file.h"
 
 namespace inferlab::cli {
 namespace {
@@ -62,6 +62,8 @@ void run_compare(CompareCmd& c) {
   for (const auto& n : names) backends::check_backend_name(n);
   resolve_bench_args(a);
   if (a.scenario.find_peak) fail("--find-peak is not available in compare; use bench per backend");
+  if (!a.json.empty()) check_writable(a.json, "--json file");
+  if (!a.csv.empty()) check_writable(a.csv, "--csv file");
   std::unique_ptr<bench::ResultsStore> db;
   if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
   nlohmann::json fingerprint = bench::collect_fingerprint(bench::current_command_line());
@@ -97,7 +99,12 @@ void run_compare(CompareCmd& c) {
       first = &r;
       break;
     }
-  if (!first) fail("no backend could be opened");
+  if (!first) {
+    // Each backend's own reason (the native one names the file and the parse error).
+    std::string why;
+    for (const auto& r : rows) why += fmt::format("\n  {}: {}", r.name, r.error);
+    fail("{}: no backend could open the model:{}", a.model, why);
+  }
   const auto& ports = first->backend->info().inputs;
   const std::int64_t count = a.samples > 0 ? a.samples : 4;
   const auto samples = make_samples(ports, a, count);
@@ -222,14 +229,9 @@ void run_compare(CompareCmd& c) {
     if (!r.reps.empty() && r.status == "ok")
       fmt::print("settings {:<12} {}\n", r.name, r.meta.settings.dump());
   if (!a.json.empty()) {
-    std::ofstream f(a.json);
-    f << nlohmann::json{{"model", a.model},
-                        {"run_id", run_id},
-                        {"backends", all},
-                        {"fingerprint", fingerprint}}
-             .dump(2)
-      << "\n";
-    if (!f) fail("cannot write --json file {}", a.json);
+    const nlohmann::json j{
+        {"model", a.model}, {"run_id", run_id}, {"backends", all}, {"fingerprint", fingerprint}};
+    write_file_atomically(a.json, j.dump(2) + "\n", "--json file");
   }
   if (!a.csv.empty()) {
     std::vector<nlohmann::json> flat;
@@ -244,9 +246,7 @@ void run_compare(CompareCmd& c) {
       if (j.contains("error")) f["error"] = j["error"];
       flat.push_back(f);
     }
-    std::ofstream f(a.csv);
-    f << bench::to_csv(flat);
-    if (!f) fail("cannot write --csv file {}", a.csv);
+    write_file_atomically(a.csv, bench::to_csv(flat), "--csv file");
   }
   if (db) fmt::print("recorded in {}\n", db->location());
 }

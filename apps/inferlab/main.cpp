@@ -1,10 +1,12 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <system_error>
 #include <vector>
 
 #include "command.h"
 #include "ir/error.h"
+#include "ir/output_file.h"
 
 namespace inferlab::cli {
 
@@ -26,15 +28,31 @@ int main(int argc, char** argv) {
   for (auto& setup : inferlab::cli::commands()) setup(app);
   try {
     app.parse(argc, argv);
+    inferlab::flush_stdout_checked();  // a table or JSON cut short on stdout is an error
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   } catch (const inferlab::cli::Exit& e) {
+    try {
+      inferlab::flush_stdout_checked();
+    } catch (const inferlab::Error& w) {
+      fmt::print(stderr, "inferlab: error: {}\n", w.what());
+      return 2;
+    }
     return e.code;
   } catch (const inferlab::Error& e) {
     std::fflush(stdout);
     fmt::print(stderr, "inferlab: error: {}\n", e.what());
     return 2;
+  } catch (const std::system_error& e) {
+    // fmt::print throws this when stdout's buffer cannot be written (e.g. a full disk).
+    if (std::ferror(stdout)) {
+      fmt::print(stderr, "inferlab: error: cannot write to standard output: {}\n",
+                 e.code().message());
+      return 2;
+    }
+    fmt::print(stderr, "inferlab: internal error: {}\n", e.what());
+    return 3;
   } catch (const std::bad_alloc&) {
     fmt::print(stderr, "inferlab: error: out of memory\n");
     return 2;

@@ -2,9 +2,8 @@
 
 #include <onnx/onnx_pb.h>
 
-#include <fstream>
-
 #include "ir/error.h"
+#include "ir/output_file.h"
 
 namespace inferlab::backends {
 
@@ -30,8 +29,9 @@ void write_add_model(const std::string& path, const Shape& shape, const std::str
   n->add_input(std::string("a"));
   n->add_input(std::string("b"));
   n->add_output(std::string("y"));
-  std::ofstream f(path, std::ios::binary);
-  if (!m.SerializeToOstream(&f)) fail("cannot write model {}", path);
+  std::string bytes;
+  if (!m.SerializeToString(&bytes)) fail("cannot serialise model {}", path);
+  write_file_atomically(path, bytes, "model file");
 }
 
 }  // namespace inferlab::backends

@@ -1,5 +1,6 @@
 #include "bench/loadgen.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <random>
@@ -22,12 +23,15 @@ struct PhaseSpec {
   std::int64_t min_queries = 0;
   double min_duration_s = 0, max_duration_s = 0;
   const std::vector<double>* arrivals = nullptr;
+  std::int64_t max_outstanding = 0;
 };
 
 struct PhaseResult {
   std::vector<double> latencies_ms;
   std::int64_t completed = 0, issued = 0;
   double wall_s = 0;
+  bool saturated = false;
+  double stopped_at_s = 0;
 };
 
 // One phase (first inference, warm-up or measurement). Completions are handled on the SUT's
@@ -36,11 +40,14 @@ struct PhaseResult {
 class Phase : public CompletionSink {
  public:
   Phase(SystemUnderTest& sut, const PhaseSpec& spec) : sut_(sut), spec_(spec) {
-    const std::size_t n = spec.mode == LoadPlan::Mode::closed
-                              ? static_cast<std::size_t>(spec.concurrency)
-                              : spec.arrivals->size();
-    slots_.resize(n);
-    latencies_.reserve(spec.mode == LoadPlan::Mode::open ? n : 1 << 16);
+    // Open loop: a ring of slots, one per query that may be outstanding; query q uses slot
+    // q % size, so memory does not grow with the schedule's length.
+    std::size_t n = spec.mode == LoadPlan::Mode::closed ? static_cast<std::size_t>(spec.concurrency)
+                                                        : spec.arrivals->size();
+    if (spec.mode == LoadPlan::Mode::open && spec.max_outstanding > 0)
+      n = std::min(n, static_cast<std::size_t>(spec.max_outstanding));
+    slots_.resize(std::max<std::size_t>(n, 1));
+    latencies_.reserve(std::min<std::size_t>(n, 1 << 16));
   }
 
   PhaseResult run(const ProgressFn& progress) {
@@ -55,6 +62,8 @@ class Phase : public CompletionSink {
     r.latencies_ms = std::move(latencies_);
     r.completed = completed_;
     r.issued = issued_;
+    r.saturated = saturated_;
+    r.stopped_at_s = stopped_at_s_;
     r.wall_s = completed_ > 0 ? std::chrono::duration<double>(last_done_ - t0_).count() : 0;
     return r;
   }
@@ -146,16 +155,24 @@ class Phase : public CompletionSink {
       const auto at = t0_ + std::chrono::duration_cast<Clock::duration>(
                                 std::chrono::duration<double>(arrivals[q]));
       std::this_thread::sleep_until(at);
+      const std::size_t slot = q % slots_.size();
       {
         std::lock_guard lock(mu_);
         if (stopping_) break;
         if (spec_.max_duration_s > 0 && arrivals[q] >= spec_.max_duration_s) break;
-        slots_[q].remaining = spec_.spq;
-        slots_[q].start = at;  // latency counts from the scheduled arrival
+        // The slot is still taken by query q - size: the system is that many queries behind.
+        if (slots_[slot].remaining > 0 ||
+            (spec_.max_outstanding > 0 && active_ >= spec_.max_outstanding)) {
+          saturated_ = true;
+          stopped_at_s_ = arrivals[q];
+          break;
+        }
+        slots_[slot].remaining = spec_.spq;
+        slots_[slot].start = at;  // latency counts from the scheduled arrival
         ++active_;
         ++issued_;
       }
-      issue_query(q, static_cast<std::int64_t>(q));
+      issue_query(slot, static_cast<std::int64_t>(q));
       if (progress && Clock::now() - last_progress > std::chrono::milliseconds(200)) {
         last_progress = Clock::now();
         std::int64_t done;
@@ -176,7 +193,8 @@ class Phase : public CompletionSink {
   std::vector<Slot> slots_;
   std::vector<double> latencies_;
   std::int64_t issued_ = 0, completed_ = 0, active_ = 0;
-  bool stopping_ = false;
+  bool stopping_ = false, saturated_ = false;
+  double stopped_at_s_ = 0;
   std::string error_;
   Clock::time_point t0_, last_done_;
 };
@@ -200,24 +218,28 @@ RunRecord execute_plan(SystemUnderTest& sut, const LoadPlan& plan, const Progres
     warm.min_queries = plan.warmup_queries;
     rec.warmup_ms = Phase(sut, warm).run({}).latencies_ms;
   }
-  PhaseSpec m{plan.mode,        plan.concurrency,    plan.samples_per_query, plan.sample_count,
-              plan.min_queries, plan.min_duration_s, plan.max_duration_s,    &plan.arrivals_s};
+  PhaseSpec m{plan.mode,           plan.concurrency, plan.samples_per_query,
+              plan.sample_count,   plan.min_queries, plan.min_duration_s,
+              plan.max_duration_s, &plan.arrivals_s, plan.max_outstanding};
   PhaseResult r = Phase(sut, m).run(progress);
   rec.measured.latencies_ms = std::move(r.latencies_ms);
   rec.measured.samples = r.completed * plan.samples_per_query * plan.batch;
   rec.measured.wall_s = r.wall_s;
   rec.issued = r.issued;
+  rec.saturated = r.saturated;
+  rec.stopped_at_s = r.stopped_at_s;
   return rec;
 }
 
 std::vector<double> poisson_arrivals(double rate_qps, double duration_s, std::int64_t min_queries,
-                                     std::uint64_t seed) {
+                                     std::uint64_t seed, std::int64_t max_arrivals) {
   if (!(rate_qps > 0)) fail("the arrival rate must be positive (got {})", rate_qps);
   std::mt19937_64 rng(seed);
   std::exponential_distribution<double> gap(rate_qps);
   std::vector<double> t;
   double now = 0;
-  while (now < duration_s || static_cast<std::int64_t>(t.size()) < min_queries) {
+  while ((now < duration_s || static_cast<std::int64_t>(t.size()) < min_queries) &&
+         static_cast<std::int64_t>(t.size()) < max_arrivals) {
     t.push_back(now);
     now += gap(rng);
   }
@@ -234,7 +256,8 @@ nlohmann::json to_json(const LoadPlan& p) {
           {"min_duration_s", p.min_duration_s},
           {"max_duration_s", p.max_duration_s},
           {"arrivals_s", p.arrivals_s},
-          {"batch", p.batch}};
+          {"batch", p.batch},
+          {"max_outstanding", p.max_outstanding}};
 }
 
 LoadPlan load_plan_from_json(const nlohmann::json& j) {
@@ -249,6 +272,7 @@ LoadPlan load_plan_from_json(const nlohmann::json& j) {
   p.max_duration_s = j.at("max_duration_s");
   p.arrivals_s = j.at("arrivals_s").get<std::vector<double>>();
   p.batch = j.at("batch");
+  p.max_outstanding = j.value("max_outstanding", std::int64_t{0});
   return p;
 }
 
@@ -258,7 +282,9 @@ nlohmann::json to_json(const RunRecord& r) {
           {"latencies_ms", r.measured.latencies_ms},
           {"samples", r.measured.samples},
           {"wall_s", r.measured.wall_s},
-          {"issued", r.issued}};
+          {"issued", r.issued},
+          {"saturated", r.saturated},
+          {"stopped_at_s", r.stopped_at_s}};
 }
 
 RunRecord run_record_from_json(const nlohmann::json& j) {
@@ -269,6 +295,8 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
   r.measured.samples = j.at("samples");
   r.measured.wall_s = j.at("wall_s");
   r.issued = j.value("issued", std::int64_t{0});
+  r.saturated = j.value("saturated", false);
+  r.stopped_at_s = j.value("stopped_at_s", 0.0);
   return r;
 }
 

@@ -52,6 +52,10 @@ struct LoadPlan {
   std::vector<double> arrivals_s;  // open loop: arrival offsets from the start, ascending
   double max_duration_s = 0;       // safety stop for the measured phase (0: none)
   int batch = 1;                   // samples counted per issued item (the model's batch)
+  // Open loop: when a query arrives while this many are still outstanding, the system cannot
+  // keep up: the phase stops issuing (RunRecord::saturated) and only drains what is in flight,
+  // so memory and run time stay bounded whatever the rate. 0: no limit.
+  std::int64_t max_outstanding = 0;
 };
 nlohmann::json to_json(const LoadPlan& p);
 LoadPlan load_plan_from_json(const nlohmann::json& j);
@@ -62,6 +66,8 @@ struct RunRecord {
   std::vector<double> warmup_ms;
   Repetition measured;
   std::int64_t issued = 0;  // measured queries issued (open loop: arrivals)
+  bool saturated = false;   // open loop: stopped early at LoadPlan::max_outstanding
+  double stopped_at_s = 0;  // when saturated: arrival offset at which issuing stopped
 };
 nlohmann::json to_json(const RunRecord& r);
 RunRecord run_record_from_json(const nlohmann::json& j);
@@ -73,8 +79,11 @@ using ProgressFn = std::function<void(double elapsed_s, std::int64_t completed_q
 RunRecord execute_plan(SystemUnderTest& sut, const LoadPlan& plan, const ProgressFn& progress = {});
 
 // Poisson arrivals: exponential gaps with mean 1/rate, from a fixed seed, covering at least
-// `duration_s` and `min_queries` queries.
+// `duration_s` and `min_queries` queries, but never more than `max_arrivals` (a schedule is
+// held in memory: 8 bytes per query).
+inline constexpr std::int64_t kMaxPlannedArrivals = std::int64_t{1} << 22;
 std::vector<double> poisson_arrivals(double rate_qps, double duration_s, std::int64_t min_queries,
-                                     std::uint64_t seed);
+                                     std::uint64_t seed,
+                                     std::int64_t max_arrivals = kMaxPlannedArrivals);
 
 }  // namespace inferlab::bench

@@ -110,7 +110,10 @@ nlohmann::json result_json(const ScenarioResult& r, const RunMeta& m) {
                    {"latency_bound_ms", c.latency_bound_ms},
                    {"bound_met", r.bound_met},
                    {"find_peak", c.find_peak},
-                   {"peak_rate_qps", r.peak_rate_qps}};
+                   {"peak_rate_qps", r.peak_rate_qps},
+                   {"max_outstanding", server_max_outstanding(c.in_flight)},
+                   {"valid", r.invalid_reason.empty()},
+                   {"invalid_reason", r.invalid_reason}};
     j["server"]["trials"] = nlohmann::json::array();
     for (const auto& t : r.peak_trials)
       j["server"]["trials"].push_back(
@@ -145,6 +148,8 @@ nlohmann::json repetition_row(const RepetitionResult& r, const ScenarioConfig& c
     j["rate_qps"] = r.rate_qps;
     j["latency_bound_ms"] = c.latency_bound_ms;
     j["bound_met"] = r.bound_met;
+    j["valid"] = r.invalid_reason.empty();
+    j["invalid_reason"] = r.invalid_reason;
   }
   j["config"] = {{"iterations", c.iterations},
                  {"duration_s", c.duration_s},

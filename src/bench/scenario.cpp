@@ -1,5 +1,6 @@
 #include "bench/scenario.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ir/error.h"
@@ -55,6 +56,10 @@ double ScenarioResult::headline_latency_ms() const {
   return config.scenario == Scenario::single_stream ? latency.p90 : latency.p99;
 }
 
+std::int64_t server_max_outstanding(int in_flight) {
+  return std::max(kMinOutstanding, kOutstandingPerRequest * std::max(1, in_flight));
+}
+
 LoadPlan make_plan(const ScenarioConfig& c, double rate_qps, std::uint64_t seed) {
   LoadPlan p;
   p.sample_count = c.sample_count;
@@ -75,6 +80,7 @@ LoadPlan make_plan(const ScenarioConfig& c, double rate_qps, std::uint64_t seed)
       p.mode = LoadPlan::Mode::open;
       p.concurrency = c.in_flight;  // warm-up keeps every request busy
       p.arrivals_s = poisson_arrivals(rate_qps, c.duration_s, c.iterations, seed);
+      p.max_outstanding = server_max_outstanding(c.in_flight);
       break;
   }
   return p;
@@ -86,12 +92,25 @@ RepetitionResult measure_repetition(const ScenarioConfig& c, const MeasureFn& me
   r.index = index;
   r.kind = kind;
   r.rate_qps = rate;
-  r.record = measure(make_plan(c, rate, seed));
+  const LoadPlan plan = make_plan(c, rate, seed);
+  r.record = measure(plan);
   r.latency = summarize_latencies(r.record.measured.latencies_ms);
   r.warmup = summarize_latencies(r.record.warmup_ms);
   r.throughput_fps = r.record.measured.throughput();
   if (c.scenario == Scenario::server && c.latency_bound_ms > 0)
     r.bound_met = r.latency.p99 <= c.latency_bound_ms;
+  if (r.record.saturated) {
+    r.invalid_reason = fmt::format(
+        "system saturated: {} queries outstanding at {:.4g} queries/s, issuing stopped at "
+        "{:.3f} s of the schedule",
+        plan.max_outstanding, rate, r.record.stopped_at_s);
+  } else if (c.scenario == Scenario::server &&
+             static_cast<std::int64_t>(plan.arrivals_s.size()) >= kMaxPlannedArrivals) {
+    r.invalid_reason =
+        fmt::format("the arrival schedule was cut at {} queries (--rate x --time too large)",
+                    kMaxPlannedArrivals);
+  }
+  if (!r.invalid_reason.empty()) r.bound_met = false;
   return r;
 }
 
@@ -146,6 +165,7 @@ void aggregate_repetitions(ScenarioResult& res, std::vector<RepetitionResult> re
                    r.record.measured.latencies_ms.end());
     all_warm.insert(all_warm.end(), r.record.warmup_ms.begin(), r.record.warmup_ms.end());
     res.bound_met = res.bound_met && r.bound_met;
+    if (res.invalid_reason.empty()) res.invalid_reason = r.invalid_reason;
   }
   res.repetitions = std::move(reps);
   res.throughput = compute_spread(fps);

@@ -45,7 +45,15 @@ struct RepetitionResult {
   LatencySummary warmup;
   double throughput_fps = 0;
   bool bound_met = true;
+  std::string invalid_reason;  // server: why the figures are INVALID ("" when valid)
 };
+
+// The server scenario's load bound (docs/reliability.md): a query arriving while
+// max(kMinOutstanding, kOutstandingPerRequest x requests in flight) are still outstanding means
+// the system cannot sustain the rate; the repetition stops issuing, drains, and is INVALID.
+inline constexpr std::int64_t kMinOutstanding = 64;
+inline constexpr std::int64_t kOutstandingPerRequest = 8;
+std::int64_t server_max_outstanding(int in_flight);
 
 struct ScenarioResult {
   ScenarioConfig config;
@@ -57,6 +65,7 @@ struct ScenarioResult {
   LatencySummary warmup;                      // pooled warm-up latencies
   double peak_rate_qps = 0;                   // find_peak result
   bool bound_met = true;                      // every repetition met the bound
+  std::string invalid_reason;                 // first repetition's reason ("" when all valid)
   double headline_latency_ms() const;         // p90 single_stream, p99 otherwise
   bool spread_warning() const { return throughput.n > 1 && throughput.cv > kSpreadWarnCv; }
 };

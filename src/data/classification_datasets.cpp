@@ -12,11 +12,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// An image-named entry whose type cannot be read (a symlink loop, a dangling link) is listed too:
+// loading it then fails, and the evaluation skips it with the system's reason.
 std::vector<std::string> sorted_images(const fs::path& dir) {
   std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && is_image_file(e.path().string()))
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::error_code ec;
+    const bool regular = e.is_regular_file(ec);
+    if ((regular || ec) && is_image_file(e.path().string()))
       files.push_back(e.path().filename().string());
+  }
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -100,8 +105,10 @@ class ClassFolders : public Dataset {
  public:
   ClassFolders(const std::string& root, const std::string& classes_file) : root_(root) {
     std::vector<std::string> dirs;
-    for (const auto& e : fs::directory_iterator(root))
-      if (e.is_directory()) dirs.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(root)) {
+      std::error_code ec;  // an entry whose type cannot be read is not a class folder
+      if (e.is_directory(ec)) dirs.push_back(e.path().filename().string());
+    }
     std::sort(dirs.begin(), dirs.end());
     std::string order_file = classes_file;
     if (order_file.empty() && fs::exists(fs::path(root) / "classes.txt"))

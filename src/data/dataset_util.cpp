@@ -19,8 +19,9 @@ Image load_image_or_throw(const std::string& path, const std::string& name) {
   std::vector<std::uint8_t> bytes;
   try {
     bytes = read_file(path);
-  } catch (const Error&) {
-    throw DataError("missing image", fmt::format("{}: image file missing or unreadable", name));
+  } catch (const Error& e) {
+    throw DataError("missing image",
+                    fmt::format("{}: image file missing or unreadable ({})", name, e.what()));
   }
   try {
     return decode_image(bytes, name);

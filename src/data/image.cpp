@@ -1,10 +1,13 @@
 #include "data/image.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
 #include "ir/error.h"
+#include "ir/output_file.h"
 
 namespace inferlab::data {
 
@@ -20,7 +23,7 @@ Image decode_image(const std::vector<std::uint8_t>& bytes, const std::string& na
 
 std::vector<std::uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail("{}: cannot open file", path);
+  if (!in) fail("{}: cannot open file: {}", path, std::strerror(errno));
   std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                   std::istreambuf_iterator<char>());
   if (in.bad()) fail("{}: read error", path);
@@ -28,11 +31,9 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
 }
 
 void write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) fail("{}: cannot create file", path);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  if (!out) fail("{}: write error", path);
+  write_file_atomically(path,
+                        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                        "image file");
 }
 
 Image read_image(const std::string& path) {

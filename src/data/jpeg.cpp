@@ -32,10 +32,13 @@ struct ErrorManager {
 }
 
 // Warnings are ignored (PIL decodes "extraneous bytes" files too), except a premature end of
-// data: libjpeg would pad the image with grey, PIL refuses truncated files, and so do we.
+// data: libjpeg would pad the image with grey, PIL refuses truncated files, and so do we. A
+// marker inside the scan (JWRN_HIT_MARKER) is the same case with an EOI present: a header that
+// claims more pixels than the scan holds (e.g. 10000x10000 declared, 32x32 coded).
 void on_message(j_common_ptr cinfo, int level) {
   auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
-  if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) err->truncated = true;
+  const int code = cinfo->err->msg_code;
+  if (level == -1 && (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER)) err->truncated = true;
 }
 
 std::uint8_t muldiv255(int a, int b) {
@@ -104,7 +107,8 @@ Image decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& nam
   }
   if (err.truncated) {
     jpeg_destroy_decompress(&cinfo);
-    fail("{}: truncated JPEG (premature end of data)", name);
+    fail("{}: truncated JPEG (premature end of data at row {} of {})", name, cinfo.output_scanline,
+         cinfo.output_height);
   }
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);

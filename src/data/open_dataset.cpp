@@ -18,7 +18,8 @@ bool is_voc_root(const fs::path& p) {
 std::pair<std::string, std::string> find_idx(const fs::path& dir) {
   std::vector<std::string> images, labels;
   for (const auto& e : fs::directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
+    std::error_code ec;  // entries whose type cannot be read (symlink loops) are not candidates
+    if (!e.is_regular_file(ec)) continue;
     const std::string n = e.path().filename().string();
     if (n.find("idx3") != std::string::npos) images.push_back(n);
     if (n.find("idx1") != std::string::npos) labels.push_back(n);
@@ -38,16 +39,18 @@ std::pair<std::string, std::string> find_idx(const fs::path& dir) {
 
 bool has_class_folders(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir)) {
-    if (!e.is_directory()) continue;
+    std::error_code ec;
+    if (!e.is_directory(ec)) continue;
     for (const auto& f : fs::directory_iterator(e.path()))
-      if (f.is_regular_file() && is_image_file(f.path().string())) return true;
+      if (f.is_regular_file(ec) && is_image_file(f.path().string())) return true;
   }
   return false;
 }
 
 bool has_images(const fs::path& dir) {
+  std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && is_image_file(e.path().string())) return true;
+    if (e.is_regular_file(ec) && is_image_file(e.path().string())) return true;
   return false;
 }
 
@@ -63,8 +66,9 @@ std::unique_ptr<Dataset> open_dataset(const std::string& path, const DatasetOpti
   for (const fs::path& base : {p, p / "VOCdevkit"}) {
     if (!fs::is_directory(base)) continue;
     std::vector<fs::path> vocs;
+    std::error_code ec;
     for (const auto& e : fs::directory_iterator(base))
-      if (e.is_directory() && is_voc_root(e.path())) vocs.push_back(e.path());
+      if (e.is_directory(ec) && is_voc_root(e.path())) vocs.push_back(e.path());
     if (vocs.size() == 1) return open_voc(vocs[0].string(), o.split);
     if (vocs.size() > 1)
       fail("{}: holds several VOC trees ({}, ...): pass one of them", path, vocs[0].string());

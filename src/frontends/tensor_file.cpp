@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "frontends/onnx/onnx_tensor.h"
+#include "ir/output_file.h"
 
 namespace inferlab {
 
@@ -112,8 +113,9 @@ Tensor read_tensor_file(const std::string& path, std::string* name) {
 }
 
 void write_tensor_pb(const std::string& path, const Tensor& t, const std::string& name) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !tensor_to_onnx(t, name).SerializeToOstream(&out)) fail("{}: cannot write", path);
+  std::string bytes;
+  if (!tensor_to_onnx(t, name).SerializeToString(&bytes)) fail("{}: cannot serialise", path);
+  write_file_atomically(path, bytes, "tensor file");
 }
 
 void write_tensor_npy(const std::string& path, const Tensor& t) {
@@ -130,14 +132,12 @@ void write_tensor_npy(const std::string& path, const Tensor& t) {
       fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}", it->second, shape);
   while ((10 + header.size() + 1) % 64) header += ' ';
   header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out.write("\x93NUMPY\x01\x00", 8);
-  const char len[2] = {static_cast<char>(header.size() & 0xff),
-                       static_cast<char>(header.size() >> 8)};
-  out.write(len, 2);
-  out << header;
-  out.write(static_cast<const char*>(t.raw()), static_cast<std::streamsize>(t.nbytes()));
-  if (!out) fail("{}: cannot write", path);
+  std::string bytes("\x93NUMPY\x01\x00", 8);
+  bytes += static_cast<char>(header.size() & 0xff);
+  bytes += static_cast<char>(header.size() >> 8);
+  bytes += header;
+  bytes.append(static_cast<const char*>(t.raw()), t.nbytes());
+  write_file_atomically(path, bytes, "tensor file");
 }
 
 }  // namespace inferlab

@@ -40,6 +40,7 @@ struct Node {
 class Graph {
  public:
   std::string name;
+  std::string source;  // the model file it was read from ("" when built in memory)
   int opset = 0;
   std::vector<Node> nodes;
   std::vector<std::string> inputs;

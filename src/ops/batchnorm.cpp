@@ -46,5 +46,5 @@ void run(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out)
 }
 
 }  // namespace
-INFERLAB_REGISTER_OP({"BatchNormalization", infer, run});
+INFERLAB_REGISTER_OP({"BatchNormalization", infer, run, true, {}, {5, 5}, {1, 5}});
 }  // namespace inferlab

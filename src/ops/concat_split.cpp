@@ -119,5 +119,5 @@ void run_split(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>
 
 }  // namespace
 INFERLAB_REGISTER_OP({"Concat", infer_concat, run_concat});
-INFERLAB_REGISTER_OP({"Split", infer_split, run_split, true, {1}});
+INFERLAB_REGISTER_OP({"Split", infer_split, run_split, true, {1}, {1, 2}, {1, kAnyCount}});
 }  // namespace inferlab

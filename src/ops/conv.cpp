@@ -21,6 +21,7 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
   const Shape &x = in[0]->shape, &w = in[1]->shape;
   if (x.size() < 3 || w.size() != x.size())
     fail("input {} and weight {} ranks do not fit", shape_str(x), shape_str(w));
+  ops::require_positive_dims(w, "weight");
   const std::int64_t group = n.attrs.get_int("group", 1);
   if (group < 1 || x[1] % group || w[0] % group || x[1] / group != w[1]) {
     fail("input channels {} / group {} do not match weight {}", x[1], group, shape_str(w));

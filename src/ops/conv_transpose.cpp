@@ -71,6 +71,7 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
     fail("input {} and weight {} do not fit (group {})", shape_str(x), shape_str(w), group);
   }
   ops::require_float(in[1], "weight");
+  ops::require_positive_dims(w, "weight");
   if (auto* b = ops::opt(in, 2)) {
     ops::require_float(b, "bias");
     if (b->shape != Shape{w[1] * group})

@@ -34,5 +34,6 @@ void run(const Node&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_OP({"DynamicQuantizeLinear", infer, run});
+// y, y_scale, y_zero_point
+INFERLAB_REGISTER_OP({"DynamicQuantizeLinear", infer, run, true, {}, {1, 1}, {3, 3}});
 }  // namespace inferlab

@@ -27,6 +27,13 @@ inline void require_inputs(const std::vector<const Value*>& in, std::size_t min,
     if (!in[i]) fail("required input {} is missing", i);
 }
 
+// Every dimension >= 1: weights and channel counts are divisors later (per-channel work, MAC
+// counts), so an empty one is rejected here rather than dividing by zero downstream.
+inline void require_positive_dims(const Shape& s, const char* what) {
+  for (std::int64_t d : s)
+    if (d < 1) fail("{} shape {} has an empty dimension", what, shape_str(s));
+}
+
 inline const Value* opt(const std::vector<const Value*>& in, std::size_t i) {
   return i < in.size() ? in[i] : nullptr;
 }

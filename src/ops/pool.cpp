@@ -124,7 +124,7 @@ void run_global(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor
 }
 
 }  // namespace
-INFERLAB_REGISTER_OP({"MaxPool", infer_pool, run_pool});
+INFERLAB_REGISTER_OP({"MaxPool", infer_pool, run_pool, true, {}, {1, 1}, {1, 2}});
 INFERLAB_REGISTER_OP({"AveragePool", infer_pool, run_pool});
 INFERLAB_REGISTER_OP({"GlobalAveragePool", infer_global, run_global});
 INFERLAB_REGISTER_OP({"GlobalMaxPool", infer_global, run_global});

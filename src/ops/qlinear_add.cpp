@@ -55,5 +55,7 @@ void run(const Node&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_OP({"QLinearAdd", infer, run, true, {1, 2, 4, 5, 6, 7}, "com.microsoft"});
+// A, A_scale, A_zero_point?, B, B_scale, B_zero_point?, C_scale, C_zero_point?
+INFERLAB_REGISTER_OP(
+    {"QLinearAdd", infer, run, true, {1, 2, 4, 5, 6, 7}, {7, 8}, {1, 1}, "com.microsoft"});
 }  // namespace inferlab

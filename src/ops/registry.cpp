@@ -40,11 +40,40 @@ std::vector<std::string> OpRegistry::op_types() {
   return names;
 }
 
+namespace {
+
+// "model.onnx: node 'Conv_0' (Conv)": every node error names the file the graph came from, so a
+// message from a folder run (`check`) or a peer comparison says which model is bad.
+std::string node_where(const Graph& g, const Node& n) {
+  const std::string node = fmt::format("node '{}' ({})", n.name, n.op_type);
+  return g.source.empty() ? node : g.source + ": " + node;
+}
+
+// The schema's arity, checked before the op's inference so shape functions and kernels may
+// index the inputs and outputs their schema guarantees (a node with no outputs used to crash).
+void check_arity(const OpSchema& s, const Node& n) {
+  auto check = [](const Arity& a, const std::vector<std::string>& names, const char* what) {
+    const auto count = static_cast<int>(names.size());
+    if (count < a.min || count > a.max) {
+      if (a.min == a.max) fail("expects {} {}s, got {}", a.min, what, count);
+      if (a.max == kAnyCount) fail("expects at least {} {}s, got {}", a.min, what, count);
+      fail("expects {} to {} {}s, got {}", a.min, a.max, what, count);
+    }
+    for (int i = 0; i < a.min; ++i)
+      if (names[static_cast<std::size_t>(i)].empty()) fail("required {} {} has no name", what, i);
+  };
+  check(s.inputs, n.inputs, "input");
+  check(s.outputs, n.outputs, "output");
+}
+
+}  // namespace
+
 void infer_node(Graph& g, const Node& n) {
   const OpSchema* s = OpRegistry::find(n);
-  if (!s) {
-    unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
-  }
+  if (!s) unsupported("{}: unsupported op type '{}'", node_where(g, n), n.op_type);
+}
+try {
+  check_arity(*s, n);
   std::vector<const Value*> in;
   for (const auto& name : n.inputs) {
     if (name.empty()) {
@@ -52,18 +81,17 @@ void infer_node(Graph& g, const Node& n) {
       continue;
     }
     const Value& v = g.value(name);
-    if (!v.known) fail("node '{}' ({}): input '{}' has no inferred shape", n.name, n.op_type, name);
+    if (!v.known) fail("input '{}' has no inferred shape", name);
     in.push_back(&v);
   }
   std::vector<Value*> out;
   for (const auto& name : n.outputs) out.push_back(name.empty() ? nullptr : &g.add_value(name));
-  try {
-    s->infer(n, in, out);
-  } catch (const Unsupported& e) {
-    throw Unsupported(fmt::format("node '{}' ({}): {}", n.name, n.op_type, e.what()));
-  } catch (const Error& e) {
-    throw Error(fmt::format("node '{}' ({}): {}", n.name, n.op_type, e.what()));
-  }
+  s->infer(n, in, out);
+} catch (const Unsupported& e) {
+  throw Unsupported(fmt::format("{}: {}", node_where(g, n), e.what()));
+} catch (const Error& e) {
+  throw Error(fmt::format("{}: {}", node_where(g, n), e.what()));
+}
 }
 
 }  // namespace inferlab

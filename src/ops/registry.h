@@ -23,6 +23,13 @@ using InferFn = std::function<void(const Node&, const std::vector<const Value*>&
 using KernelFn =
     std::function<void(const Node&, const std::vector<Tensor>& in, std::vector<Tensor>& out)>;
 
+// How many inputs or outputs a node may list (absent optional ones included); kAnyCount = no limit.
+inline constexpr int kAnyCount = 1 << 30;
+struct Arity {
+  int min = 1;
+  int max = 1;
+};
+
 struct OpSchema {
   std::string op_type;
   InferFn infer;
@@ -34,6 +41,11 @@ struct OpSchema {
   // compile time. A caller that feeds such an input at run time (as the ONNX conformance cases
   // do) can freeze it to a value with CompileOptions::frozen_inputs.
   std::vector<int> param_inputs = {};
+  // Checked once for every node by infer_node, before the op's own inference runs, so no
+  // inference or kernel code sees fewer outputs than its schema promises. Opset-dependent input
+  // limits are narrowed further by the op (ops::require_inputs).
+  Arity inputs = {1, kAnyCount};
+  Arity outputs = {1, 1};
   // Operator set domain: "" for the default ONNX domain, e.g. "com.microsoft" for ONNX
   // Runtime's contrib operators (QLinearAdd). Such schemas are keyed "<domain>.<op_type>".
   std::string domain = {};
@@ -50,7 +62,8 @@ class OpRegistry {
   static std::vector<std::string> op_types();  // sorted
 };
 
-// Runs shape inference for one node given the graph's values (creating output values).
+// Runs shape inference for one node given the graph's values (creating output values). Errors
+// name the node and, when the graph came from a file (Graph::source), that file.
 void infer_node(Graph& g, const Node& n);
 
 }  // namespace inferlab

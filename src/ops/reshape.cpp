@@ -137,6 +137,6 @@ INFERLAB_REGISTER_OP({"Flatten", infer_flatten, copy_kernel});
 INFERLAB_REGISTER_OP({"Squeeze", infer_squeeze, copy_kernel, true, {1}});
 INFERLAB_REGISTER_OP({"Unsqueeze", infer_unsqueeze, copy_kernel, true, {1}});
 INFERLAB_REGISTER_OP({"Identity", infer_identity, copy_kernel});
-INFERLAB_REGISTER_OP({"Dropout", infer_identity, copy_kernel, true, {1, 2}});
+INFERLAB_REGISTER_OP({"Dropout", infer_identity, copy_kernel, true, {1, 2}, {1, 3}, {1, 2}});
 
 }  // namespace inferlab

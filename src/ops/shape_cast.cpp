@@ -116,5 +116,5 @@ void run_constant(const Node& n, const std::vector<Tensor>&, std::vector<Tensor>
 }  // namespace
 INFERLAB_REGISTER_OP({"Shape", infer_shape, run_shape});
 INFERLAB_REGISTER_OP({"Cast", infer_cast, run_cast});
-INFERLAB_REGISTER_OP({"Constant", infer_constant, run_constant});
+INFERLAB_REGISTER_OP({"Constant", infer_constant, run_constant, true, {}, {0, 0}});
 }  // namespace inferlab

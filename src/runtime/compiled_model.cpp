@@ -58,11 +58,13 @@ double graph_macs(const Graph& g) {
     const Shape& w = g.value(n.inputs[1]).shape;
     const Shape& y = g.value(n.outputs[0]).shape;
     const double out = static_cast<double>(shape_numel(y));
+    // Conv/ConvTranspose inference rejects weights with an empty dimension; the guard keeps this
+    // estimate safe for graphs that skipped it.
+    const double per_w0 = w.empty() || w[0] < 1 ? 0.0 : static_cast<double>(shape_numel(w) / w[0]);
     if (n.op_type == "Conv" && w.size() >= 3) {
-      macs += out * static_cast<double>(shape_numel(w) / w[0]);
+      macs += out * per_w0;
     } else if (n.op_type == "ConvTranspose" && w.size() >= 3) {
-      macs += static_cast<double>(shape_numel(g.value(n.inputs[0]).shape)) *
-              static_cast<double>(shape_numel(w) / w[0]);
+      macs += static_cast<double>(shape_numel(g.value(n.inputs[0]).shape)) * per_w0;
     } else if ((n.op_type == "Gemm" || n.op_type == "MatMul") && !w.empty()) {
       const Shape& a = g.value(n.inputs[0]).shape;
       const bool trans_a = n.op_type == "Gemm" && n.attrs.get_int("transA", 0);

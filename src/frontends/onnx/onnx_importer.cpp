@@ -302,6 +302,7 @@ std::shared_ptr<Graph> import_onnx(const std::string& path) {
   }
   if (model.ir_version() <= 0) fail("{}: not a valid ONNX model (no ir_version)", path);
   auto g = std::make_shared<Graph>();
+  g->source = path;
   Importer imp{path, fs::path(path).parent_path().string(), *g, {}};
   imp.import_graph(model);
   return g;

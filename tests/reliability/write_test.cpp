@@ -1,0 +1,111 @@
+// Checked output: a failed write (full disk, missing folder, closed stdout) is an error with exit
+// status 2, files appear whole or not at all, destinations are checked before measuring.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "../cli/cli_util.h"
+#include "../frontend/onnx_builder.h"
+#include "bench/results_db.h"
+#include "ir/error.h"
+#include "ir/output_file.h"
+
+using namespace inferlab;
+using namespace inferlab::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Runs the CLI with stdout sent to `stdout_to` and returns {status, stderr}.
+CliResult run_cli_stdout_to(const std::string& args, const std::string& stdout_to,
+                            const TmpDir& d) {
+  const std::string err = d / "stderr.txt";
+  const std::string cmd =
+      std::string(INFERLAB_BINARY_DIR) + "/inferlab " + args + " >" + stdout_to + " 2>" + err;
+  const int st = std::system(cmd.c_str());
+  CliResult r;
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = read_bytes(err);
+  return r;
+}
+
+bool has_temporaries(const fs::path& dir) {
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename().string().find(".tmp-") != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST(Writes, AtomicWriteReplacesWholeFileAndLeavesNoTemporary) {
+  TmpDir d("rel");
+  write_bytes(d / "out.json", "old content that is longer than the new one");
+  write_file_atomically(d / "out.json", "{}\n", "--json file");
+  EXPECT_EQ(read_bytes(d / "out.json"), "{}\n");
+  EXPECT_FALSE(has_temporaries(d.path()));
+}
+
+TEST(Writes, FullDiskIsAnErrorNamingTheDestination) {
+  const std::string e =
+      error_of([] { write_file_atomically("/dev/full", std::string(100, 'x'), "--csv file"); });
+  EXPECT_NE(e.find("--csv file /dev/full: write failed: No space left on device"),
+            std::string::npos)
+      << e;
+}
+
+TEST(Writes, MissingFolderAndDirectoryAreRejectedBeforeWriting) {
+  TmpDir d("rel");
+  EXPECT_NE(error_of([&] { check_writable(d / "no/such/out.csv", "--csv file"); }).find("no folder"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { check_writable(d.path().string(), "--json file"); })
+                .find("is a directory"),
+            std::string::npos);
+  EXPECT_EQ(error_of([&] { check_writable(d / "ok.csv", "--csv file"); }), "");
+  EXPECT_FALSE(fs::exists(d / "ok.csv"));
+  EXPECT_FALSE(has_temporaries(d.path()));
+}
+
+TEST(Writes, ResultsToFullStdoutIsExit2NotInternalError) {
+  TmpDir d("rel");
+  {
+    bench::ResultsDb db(d / "r.db");
+    for (int i = 0; i < 200; ++i)  // more than stdio's buffer, so fmt's own write fails too
+      db.append({{"kind", "repetition"}, {"model", std::string(100, 'm')}, {"repetition", i}});
+  }
+  for (const char* fmt : {"--json", "--csv", ""}) {
+    const CliResult r = run_cli_stdout_to("results --db " + d / "r.db" + " " + fmt, "/dev/full", d);
+    EXPECT_EQ(r.status, 2) << fmt << ": " << r.out;
+    EXPECT_TRUE(contains(r.out, "cannot write to standard output: No space left on device"))
+        << fmt << ": " << r.out;
+    EXPECT_FALSE(contains(r.out, "internal error")) << r.out;
+  }
+}
+
+TEST(Writes, BenchRejectsABadCsvDestinationBeforeMeasuring) {
+  TmpDir d("rel");
+  relu_model().save(d / "m.onnx");
+  const CliResult r =
+      run_cli("bench " + d / "m.onnx" + " --no-db --time 30 --csv " + d / "missing/out.csv");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "--csv file")) << r.out;
+  EXPECT_FALSE(contains(r.out, "measuring")) << r.out;  // failed before the 30 s run
+}
+
+TEST(Writes, BenchCsvToFullDiskIsExit2) {
+  TmpDir d("rel");
+  relu_model().save(d / "m.onnx");
+  const CliResult r = run_cli("bench " + d / "m.onnx" +
+                              " --no-db --time 0.2 --repetitions 1 --no-progress --csv /dev/full");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "--csv file /dev/full: write failed")) << r.out;
+}
