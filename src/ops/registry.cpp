@@ -71,27 +71,26 @@ void check_arity(const OpSchema& s, const Node& n) {
 void infer_node(Graph& g, const Node& n) {
   const OpSchema* s = OpRegistry::find(n);
   if (!s) unsupported("{}: unsupported op type '{}'", node_where(g, n), n.op_type);
-}
-try {
-  check_arity(*s, n);
-  std::vector<const Value*> in;
-  for (const auto& name : n.inputs) {
-    if (name.empty()) {
-      in.push_back(nullptr);
-      continue;
+  try {
+    check_arity(*s, n);
+    std::vector<const Value*> in;
+    for (const auto& name : n.inputs) {
+      if (name.empty()) {
+        in.push_back(nullptr);
+        continue;
+      }
+      const Value& v = g.value(name);
+      if (!v.known) fail("input '{}' has no inferred shape", name);
+      in.push_back(&v);
     }
-    const Value& v = g.value(name);
-    if (!v.known) fail("input '{}' has no inferred shape", name);
-    in.push_back(&v);
+    std::vector<Value*> out;
+    for (const auto& name : n.outputs) out.push_back(name.empty() ? nullptr : &g.add_value(name));
+    s->infer(n, in, out);
+  } catch (const Unsupported& e) {
+    throw Unsupported(fmt::format("{}: {}", node_where(g, n), e.what()));
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", node_where(g, n), e.what()));
   }
-  std::vector<Value*> out;
-  for (const auto& name : n.outputs) out.push_back(name.empty() ? nullptr : &g.add_value(name));
-  s->infer(n, in, out);
-} catch (const Unsupported& e) {
-  throw Unsupported(fmt::format("{}: {}", node_where(g, n), e.what()));
-} catch (const Error& e) {
-  throw Error(fmt::format("{}: {}", node_where(g, n), e.what()));
-}
 }
 
 }  // namespace inferlab
