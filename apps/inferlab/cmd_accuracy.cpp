@@ -105,6 +105,12 @@ void print_summary(const AccuracyOptions& o, const EvalResult& r, const Dataset&
   if (o.task == "classification") {
     fmt::print("top-1 {:.2f}%  top-5 {:.2f}%\n", 100 * r.topk.top1_rate(),
                100 * r.topk.top5_rate());
+    if (r.topk.top1_ties > 0)
+      fmt::print(
+          "top-1 ties: {} images have several classes at exactly the best score (lower class "
+          "index ranked first); the label is among them in {}: top-1 {:.2f}% if those ties "
+          "went to the label\n",
+          r.topk.top1_ties, r.topk.top1_tie_label, 100 * r.topk.top1_rate_ties_won());
   } else if (r.has_ground_truth) {
     const auto& names = ds.class_names();
     for (std::size_t c = 0; c < names.size(); ++c) {
@@ -150,6 +156,8 @@ nlohmann::json result_json(const AccuracyOptions& o, const EvalResult& r, const 
   if (o.task == "classification") {
     j["top1"] = r.topk.top1_rate();
     j["top5"] = r.topk.top5_rate();
+    j["top1_ties"] = r.topk.top1_ties;
+    j["top1_ties_won"] = r.topk.top1_rate_ties_won();
   } else if (r.has_ground_truth) {
     j["map_voc07"] = r.voc.map07;
     j["map_voc12"] = r.voc.map12;

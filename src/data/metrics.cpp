@@ -22,6 +22,14 @@ void TopKAccuracy::add(const float* scores, int num_classes, int label) {
   const auto best = top_k(scores, num_classes, 5);
   ++images;
   if (!best.empty() && best[0] == label) ++top1;
+  if (!best.empty()) {
+    const float s = scores[best[0]];
+    if (std::count(scores, scores + num_classes, s) > 1) {
+      ++top1_ties;
+      if (label >= 0 && label < num_classes && best[0] != label && scores[label] == s)
+        ++top1_tie_label;
+    }
+  }
   if (std::find(best.begin(), best.end(), label) != best.end()) ++top5;
 }
 

@@ -13,8 +13,17 @@ std::vector<int> top_k(const float* scores, int n, int k);
 
 struct TopKAccuracy {
   std::int64_t images = 0, top1 = 0, top5 = 0;
+  // Quantized models output scores on a coarse grid, so several classes can share the best score
+  // exactly; the ranking then decides top-1 (lower index first, as numpy's and torch's argmax).
+  // Counted so that a report can say how much of a top-1 figure rests on tie-breaking.
+  std::int64_t top1_ties = 0;       // images whose best score is shared by several classes
+  std::int64_t top1_tie_label = 0;  // of those, the label is tied for best but ranked after
   void add(const float* scores, int num_classes, int label);
   double top1_rate() const { return images ? static_cast<double>(top1) / images : 0; }
+  // Top-1 if every tie were broken in the label's favour.
+  double top1_rate_ties_won() const {
+    return images ? static_cast<double>(top1 + top1_tie_label) / images : 0;
+  }
   double top5_rate() const { return images ? static_cast<double>(top5) / images : 0; }
 };
 

@@ -24,6 +24,21 @@ TEST(DataMetrics, TopK) {
   EXPECT_EQ(acc.top1, 1);
   EXPECT_EQ(acc.top5, 2);
   EXPECT_DOUBLE_EQ(acc.top5_rate(), 2.0 / 3);
+  // Classes 1 and 3 share the best score: all three images are ties at top-1; only the one whose
+  // label is 3 (tied for best, ranked second) would become a hit if the tie went its way.
+  EXPECT_EQ(acc.top1_ties, 3);
+  EXPECT_EQ(acc.top1_tie_label, 0);
+  acc.add(s, 6, 3);
+  EXPECT_EQ(acc.top1, 1);
+  EXPECT_EQ(acc.top1_ties, 4);
+  EXPECT_EQ(acc.top1_tie_label, 1);
+  EXPECT_DOUBLE_EQ(acc.top1_rate_ties_won(), 2.0 / 4);
+  // A unique best score is no tie.
+  const float u[3] = {0.1f, 0.7f, 0.7001f};
+  TopKAccuracy one;
+  one.add(u, 3, 1);
+  EXPECT_EQ(one.top1_ties, 0);
+  EXPECT_EQ(one.top1_tie_label, 0);
 }
 
 TEST(DataMetrics, PerfectDetectionsScoreOne) {

@@ -27,6 +27,22 @@ TEST(DataResize, BilinearDownscaleWidensTheFilterLikePil) {
             (std::vector<std::uint8_t>{50, 228}));
 }
 
+TEST(DataResize, BilinearNonIntegerDownscaleMatchesPil) {
+  // 5 -> 2: scale 2.5, support 2.5. Output 0: centre 1.25, window [int(-0.75), int(4.25)) = 0..3,
+  // weights 1 - |x + 0.5 - 1.25| / 2.5 = .7, .9, .5, .1 (sum 2.2); output 1: centre 3.75, pixels
+  // 1..4 with .1, .5, .9, .7. A ramp stays a ramp: 110 / 2.2 = 50 and 330 / 2.2 = 150 (2-tap
+  // bilinear would sample x = 0.75 and 3.25: 38 and 163). An alternating row averages out:
+  // (.9 + .1) * 255 / 2.2 = 115.9 -> 116 both (2-tap: 191 both). PIL 9.4 gives the same.
+  EXPECT_EQ(resize_bilinear_aa(row({0, 50, 100, 150, 200}), 2, 1).pixels,
+            (std::vector<std::uint8_t>{50, 150}));
+  EXPECT_EQ(resize_bilinear_aa(row({0, 255, 0, 255, 0}), 2, 1).pixels,
+            (std::vector<std::uint8_t>{116, 116}));
+  // The vertical pass uses the same filter.
+  Image col(1, 5, 1);
+  col.pixels = {0, 255, 0, 255, 0};
+  EXPECT_EQ(resize_bilinear_aa(col, 1, 2).pixels, (std::vector<std::uint8_t>{116, 116}));
+}
+
 TEST(DataResize, BilinearUpscaleMatchesPil) {
   // 2 -> 4: centres 0.25, 0.75, 1.25, 1.75; edges take one pixel (PIL clips the window).
   EXPECT_EQ(resize_bilinear_aa(row({0, 100}), 4, 1).pixels,
