@@ -9,6 +9,7 @@
 
 #include "inferlab/inferlab.h"
 #include "ops/registry.h"
+#include "passes/passes.h"
 
 namespace inferlab::opt {
 
@@ -41,6 +42,7 @@ struct Step {
   const OpSchema* schema = nullptr;
   std::vector<int> in_slots, out_slots;  // -1 for absent
   int sum_slot = -1;                     // fused residual operand (plain), reference steps
+  std::vector<PostOp> posts;             // the node's fused post-ops, decoded at compile time
   int entry = -1;                        // profile entry (node) this step's time counts to
 };
 

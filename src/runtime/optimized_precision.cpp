@@ -2,6 +2,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace inferlab::opt {
@@ -57,15 +58,8 @@ void check_precision_request(const Graph& g, Precision p) {
   if (!has_isa(isa, dnnl::cpu_isa::avx512_core_vnni) && !has_isa(isa, dnnl::cpu_isa::avx2_vnni))
     fail("precision i8 needs a VNNI ISA (avx512_core_vnni); oneDNN runs {} on this CPU",
          isa_name(isa));
-  for (const Node& n : g.nodes) {
-    if (quantized_op(n.op_type)) {
-      fail(
-          "precision i8: the optimized engine does not yet turn quantized patterns into int8 "
-          "primitives (node '{}', {}); run this model with --precision f32 (its quantized "
-          "operators then run on reference kernels)",
-          n.name, n.op_type);
-    }
-  }
+  for (const Node& n : g.nodes)
+    if (quantized_op(n.op_type)) return;
   fail(
       "precision i8 needs a quantized model (QuantizeLinear/DequantizeLinear or QLinear* nodes) "
       "and this one has none: quantize it first, or run f32 or bf16");
@@ -79,11 +73,17 @@ void check_precision_result(const Graph& g, const std::vector<LayerProfile>& lay
     if (n.op_type != "Conv" && n.op_type != "Gemm" && n.op_type != "MatMul") continue;
     if (layers[i].precision != want) {
       fail(
-          "precision {}: node '{}' ({}) cannot run in {} here ({} on {}); the engine does not "
+          "precision {}: node '{}' ({}) cannot run in {} here ({} on {}{}); the engine does not "
           "fall back to f32 silently",
-          want, n.name, n.op_type, want, layers[i].precision, layers[i].implementation);
+          want, n.name, n.op_type, want, layers[i].precision, layers[i].implementation,
+          p == Precision::i8 ? ": QuantizeLinear/DequantizeLinear patterns around float "
+                               "operators are not fused into int8 primitives yet"
+                             : "");
     }
   }
+  if (p == Precision::i8 &&
+      std::none_of(layers.begin(), layers.end(), [](const auto& l) { return l.precision == "i8"; }))
+    fail("precision i8: no layer of this model runs in int8 here");
 }
 
 }  // namespace inferlab::opt

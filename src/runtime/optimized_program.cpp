@@ -127,10 +127,19 @@ int OptimizedProgram::new_slot(const std::string& value, const md& desc) {
   return static_cast<int>(slots_.size()) - 1;
 }
 
-// The natural descriptor of a value: plain f32 when it has elements and rank >= 1.
+// The oneDNN data type of a value's own element type (f32, u8, s8); undef for others.
+dnnl::memory::data_type natural_type(DType t) {
+  using dt = dnnl::memory::data_type;
+  return t == DType::f32 ? dt::f32 : t == DType::u8 ? dt::u8 : t == DType::i8 ? dt::s8 : dt::undef;
+}
+
+// The natural descriptor of a value: plain, in its own element type, when that is f32, u8 or
+// s8 and it has elements and rank >= 1 (int8 primitives read and write u8/s8 values).
 md natural_md(const Value& v) {
-  if (v.dtype != DType::f32 || v.shape.empty() || shape_numel(v.shape) == 0) return md();
-  return onednn::plain_md(v.shape);
+  const auto t = natural_type(v.dtype);
+  if (t == dnnl::memory::data_type::undef || v.shape.empty() || shape_numel(v.shape) == 0)
+    return md();
+  return onednn::plain_md(v.shape, t);
 }
 
 int OptimizedProgram::slot_for(const std::string& value) {
@@ -183,9 +192,9 @@ int OptimizedProgram::get_as(const std::string& value, const md& want, int entry
   // [1, C, 1, 1]): a view, no copy.
   const Slot& f = slots_[first];
   if (f.has_md() && onednn::is_plain(f.desc, f.shape) && want.data.ndims > 0 &&
-      want.get_size() == f.bytes) {
+      want.get_size() == f.bytes && want.data_type() == f.desc.data_type()) {
     const auto dims = want.dims();
-    if (want == onednn::plain_md(Shape(dims.begin(), dims.end()))) {
+    if (want == onednn::plain_md(Shape(dims.begin(), dims.end()), want.data_type())) {
       const int a = new_alias(first, want);
       variants_[value].push_back(a);
       use(a);
@@ -207,7 +216,8 @@ int OptimizedProgram::get_plain(const std::string& value, int entry) {
     use(first);
     return first;
   }
-  return get_as(value, onednn::plain_md(slots_[first].shape), entry);
+  // Plain in the value's own type (a bf16 or blocked f32 value is read back as plain f32).
+  return get_as(value, natural_md(graph_->value(value)), entry);
 }
 
 // Reshape-like nodes on plain data are views of their input's buffer: no step, no copy.
@@ -236,7 +246,9 @@ void OptimizedProgram::add_reference(const Node& n, int entry) {
   st.schema = OpRegistry::find(n);
   if (!st.schema) unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
   st.entry = entry;
-  const auto posts = post_ops_of(n);
+  // Decoded once here, not per inference.
+  st.posts = post_ops_of(n);
+  const auto& posts = st.posts;
   const std::size_t kernel_inputs =
       posts.empty() ? n.inputs.size() : std::min<std::size_t>(3, n.inputs.size());
   for (std::size_t i = 0; i < kernel_inputs; ++i)
@@ -279,7 +291,7 @@ void OptimizedProgram::compile() {
                     "plain",
                     0.0,
                     0,
-                    reference_layer_precision(n)};
+                    reference_layer_precision(g, n)};
     if (lp.fused_from.empty()) lp.fused_from = {n.name};
     onednn::BuildContext ctx{cpu_engine(), g, options_, {}};
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {
@@ -346,8 +358,11 @@ void OptimizedProgram::compile() {
     lp.implementation = built->impl;
     // What the primitive computes in: its (first) source's type; a transposing reorder's, the
     // type it writes.
-    lp.precision = onednn::precision_of(built->dst_value.data.ndims ? built->dst_value
-                                                                    : built->inputs.front().desc);
+    lp.precision =
+        !built->precision.empty()
+            ? built->precision
+            : onednn::precision_of(built->dst_value.data.ndims ? built->dst_value
+                                                               : built->inputs.front().desc);
     lp.layout = onednn::layout_name(built->dst_value.data.ndims ? built->dst_value : built->dst);
     scratch_bytes_ = std::max(scratch_bytes_, built->scratchpad.get_size());
     steps_.push_back(std::move(st));
@@ -389,8 +404,8 @@ std::unique_ptr<ProgramState> OptimizedProgram::create_state() const {
   }
   for (int s : output_slots_) {
     const Slot& sl = slots_[s];
-    if (sl.has_md() && !onednn::is_plain(sl.desc, sl.shape)) {
-      const md plain = onednn::plain_md(sl.shape);
+    const md plain = natural_md(graph_->value(sl.value));
+    if (sl.has_md() && sl.desc != plain) {  // blocked, or bf16: into the port's own type
       st->out_reorders.push_back(
           dnnl::reorder(dnnl::reorder::primitive_desc(eng, sl.desc, eng, plain)));
       st->out_mem.emplace_back(plain, eng, nullptr);
@@ -443,9 +458,8 @@ void OptimizedProgram::run(ProgramState& base, const std::vector<Tensor>& inputs
         out.push_back(tensor_of(s));
       }
       step.schema->run(*step.node, in, out);
-      const auto posts = post_ops_of(*step.node);
-      if (!posts.empty())
-        apply_post_ops_plain(posts, out[0],
+      if (!step.posts.empty())
+        apply_post_ops_plain(step.posts, out[0],
                              step.sum_slot < 0 ? Tensor() : tensor_of(step.sum_slot));
     }
     if (st.collect_profile) {

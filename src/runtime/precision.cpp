@@ -50,7 +50,7 @@ std::string precision_summary(const std::vector<LayerProfile>& layers) {
 
 namespace inferlab {
 
-std::string reference_layer_precision(const Node& n) {
+std::string reference_layer_precision(const Graph& g, const Node& n) {
   // Integer-arithmetic operators of quantized models compute in 8-bit integers (s32
   // accumulation) even on reference kernels; everything else computes in f32 (or is data
   // movement).
@@ -68,6 +68,10 @@ std::string reference_layer_precision(const Node& n) {
                                    "QLinearSoftmax"};
   for (const char* t : kInteger)
     if (n.op_type == t) return "i8";
+  if (n.op_type != "DequantizeLinear" && n.has_input(0)) {
+    const DType t = g.value(n.inputs[0]).dtype;
+    if (t == DType::u8 || t == DType::i8) return "i8";
+  }
   return "f32";
 }
 

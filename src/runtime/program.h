@@ -36,8 +36,9 @@ class Program {
 // "bf16: 20 layers, f32: 2 layers (Softmax_0, Gemm_1)" (see CompiledModel::precision_summary).
 std::string precision_summary(const std::vector<LayerProfile>& layers);
 // The precision a node computes in on its reference kernel: "i8" for the integer operators of
-// quantized models (QLinearConv, ConvInteger, ...), else "f32".
-std::string reference_layer_precision(const Node& n);
+// quantized models (QLinearConv, ConvInteger, ...) and for operators reading an 8-bit integer
+// tensor (MaxPool, Split, ... on u8 data) except DequantizeLinear, else "f32".
+std::string reference_layer_precision(const Graph& g, const Node& n);
 
 // Engines register a factory under a name ("reference", "optimized"); CompileOptions::engine
 // picks one. The graph passed in has static shapes and folded constants.

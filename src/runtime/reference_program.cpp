@@ -36,7 +36,7 @@ class ReferenceProgram final : public Program {
       st.profile.clear();
       for (const Node& n : graph_->nodes) {
         st.profile.push_back({n.name, n.op_type, n.fused_from, "reference", "plain", 0.0, 0,
-                              reference_layer_precision(n)});
+                              reference_layer_precision(*graph_, n)});
       }
     }
     for (std::size_t k = 0; k < graph_->nodes.size(); ++k) {
@@ -72,7 +72,7 @@ class ReferenceProgram final : public Program {
     std::string s;
     for (const Node& n : graph_->nodes) {
       s += fmt::format("{:<32} {:<20} [reference] precision={}", n.name, n.op_type,
-                       reference_layer_precision(n));
+                       reference_layer_precision(*graph_, n));
       for (const auto& o : n.outputs)
         if (!o.empty()) s += " " + o + ":" + shape_str(graph_->value(o).shape);
       s += "\n";
@@ -84,7 +84,7 @@ class ReferenceProgram final : public Program {
     std::vector<LayerProfile> v;
     for (const Node& n : graph_->nodes)
       v.push_back({n.name, n.op_type, n.fused_from, "reference", "plain", 0.0, 0,
-                   reference_layer_precision(n)});
+                   reference_layer_precision(*graph_, n)});
     return v;
   }
 

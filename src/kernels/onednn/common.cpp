@@ -36,13 +36,13 @@ std::string precision_of(const md& d) {
   }
 }
 
-md plain_md(const Shape& s) {
+md plain_md(const Shape& s, dnnl::memory::data_type t) {
   const auto st = shape_strides(s);
-  return md(to_dims(s), dnnl::memory::data_type::f32, dnnl::memory::dims(st.begin(), st.end()));
+  return md(to_dims(s), t, dnnl::memory::dims(st.begin(), st.end()));
 }
 
 bool is_plain(const md& d, const Shape& s) {
-  return s.empty() || d == plain_md(s);
+  return s.empty() || d == plain_md(s, d.data_type());
 }
 
 std::string layout_name(const md& d) {
@@ -131,6 +131,9 @@ std::optional<Built> build_node(const Node& n, const BuildContext& c) {
   if (t == "Concat") return build_concat(n, c);
   if (t == "Softmax" || t == "LogSoftmax") return build_softmax(n, c);
   if (t == "Transpose") return build_transpose(n, c);
+  if (t == "QLinearConv") return build_qlinear_conv(n, c);
+  if (t == "DequantizeLinear") return build_dequantize(n, c);
+  if (t == "QLinearMatMul") return build_qlinear_matmul(n, c);
   return build_eltwise(n, c);
 }
 

@@ -20,7 +20,8 @@ using tag = dnnl::memory::format_tag;
 
 struct Built {
   dnnl::primitive prim;
-  std::string impl;  // pd.impl_info_str(), e.g. "brgconv:avx512_core"
+  std::string impl;       // pd.impl_info_str(), e.g. "brgconv:avx512_core"
+  std::string precision;  // what it computes in; empty: its source's data type
   // One entry per activation input used: node input index, DNNL_ARG_*, required layout.
   struct Input {
     int index;
@@ -68,6 +69,9 @@ std::optional<Built> build_binary(const Node& n, const BuildContext& c);
 std::optional<Built> build_concat(const Node& n, const BuildContext& c);
 std::optional<Built> build_softmax(const Node& n, const BuildContext& c);
 std::optional<Built> build_transpose(const Node& n, const BuildContext& c);
+std::optional<Built> build_qlinear_conv(const Node& n, const BuildContext& c);
+std::optional<Built> build_dequantize(const Node& n, const BuildContext& c);
+std::optional<Built> build_qlinear_matmul(const Node& n, const BuildContext& c);
 
 // Tries the builder for the node's op type.
 std::optional<Built> build_node(const Node& n, const BuildContext& c);
@@ -78,9 +82,9 @@ std::optional<Built> build_node(const Node& n, const BuildContext& c);
 dnnl::memory::data_type compute_type(const BuildContext& c);
 // "f32", "bf16", "i8" (s8/u8), "i32" for a descriptor's data type.
 std::string precision_of(const md& d);
-md plain_md(const Shape& s);  // dense row-major f32
-bool is_plain(const md& d, const Shape& s);
-std::string layout_name(const md& d);  // "nChw16c", "nchw", "nc", ...
+md plain_md(const Shape& s, dnnl::memory::data_type t = dnnl::memory::data_type::f32);
+bool is_plain(const md& d, const Shape& s);  // dense row-major, in d's own data type
+std::string layout_name(const md& d);        // "nChw16c", "nchw", "nc", ...
 dnnl::memory::dims to_dims(const Shape& s);
 // A constant tensor reordered into `want` (a new buffer owned by the returned memory).
 dnnl::memory reorder_constant(const dnnl::engine& eng, const Tensor& t, const md& from,

@@ -1,5 +1,6 @@
-// Max/average pooling (2-D, f32) in whatever layout the input arrives (blocked stays blocked).
-// ceil_mode is expressed as extra right padding; global pooling as a full-size window.
+// Max/average pooling (2-D, f32; max pooling also u8/s8) in whatever layout the input arrives
+// (blocked stays blocked). ceil_mode is expressed as extra right padding; global pooling as a
+// full-size window.
 #include "kernels/onednn/onednn.h"
 #include "ops/spatial.h"
 
@@ -12,10 +13,13 @@ std::optional<Built> build_pool(const Node& n, const BuildContext& c) {
     if (!n.outputs[i].empty()) return std::nullopt;  // MaxPool indices
   const Value& xv = g.value(n.inputs[0]);
   const Value& yv = g.value(n.outputs[0]);
-  if (xv.dtype != DType::f32 || xv.shape.size() != 4) return std::nullopt;
-  const Shape &x = xv.shape, &y = yv.shape;
   const bool global = n.op_type.rfind("Global", 0) == 0;
   const bool is_max = n.op_type == "MaxPool" || n.op_type == "GlobalMaxPool";
+  // Max pooling of u8/s8 data (quantized models) is exact in oneDNN; average pooling of
+  // integers would round differently from the reference kernel and stays there.
+  const bool int8 = xv.dtype == DType::u8 || xv.dtype == DType::i8;
+  if (!(xv.dtype == DType::f32 || (int8 && is_max)) || xv.shape.size() != 4) return std::nullopt;
+  const Shape &x = xv.shape, &y = yv.shape;
   dnnl::memory::dims kernel, strides{1, 1}, pl{0, 0}, pr{0, 0};
   dnnl::algorithm alg =
       is_max ? dnnl::algorithm::pooling_max : dnnl::algorithm::pooling_avg_exclude_padding;
