@@ -56,7 +56,7 @@ Attributes conv_attrs(std::int64_t k) {
 }
 
 // x -> QDQ -> Conv3x3 (f32 bias) -> Relu -> QDQ(u8, zp 0) -> MaxPool -> Conv1x1 (bias as DQ of
-// s32) -> QDQ(u8, zp 128) ; Add(both QDQ tensors) -> Relu -> QDQ -> Conv1x1 -> BatchNormalization
+// s32) -> QDQ(s8, zp 0) ; Add(both QDQ tensors) -> Relu -> QDQ -> Conv1x1 -> BatchNormalization
 // -> QDQ(s8, zp -3).
 // `relu_zp` is the zero point after the first Relu: 0 makes the Relu exact to fold, 10 does not
 // (that Conv then stays a float pattern).
@@ -83,7 +83,7 @@ std::shared_ptr<Graph> qdq_net(std::int64_t batch, int relu_zp = 0, bool with_bn
       {b.constant("b2", b2), b.constant("b2s", b2s), b.constant("b2z", Tensor(DType::i32, {16}))},
       axis0);
   auto c2 = b.node("Conv", "conv2", {p, weights(b, "c2", 16, 16, 1, rng), bias2}, conv_attrs(1));
-  auto t2 = qdq(b, c2, "t2", 0.03f, 128, DType::u8);
+  auto t2 = qdq(b, c2, "t2", 0.03f, 0, DType::i8);  // s8 + u8 -> u8: a ResNet residual
   auto s = b.node("Relu", "relu_add", {b.node("Add", "add", {t1, t2})});
   auto t3 = qdq(b, s, "t3", 0.04f, 0, DType::u8);
   auto c3 = b.node("Conv", "conv3", {t3, weights(b, "c3", 4, 16, 1, rng)}, conv_attrs(1));
@@ -156,9 +156,10 @@ TEST(Qdq, FusedModelRunsInt8OnOneDnn) {
       EXPECT_EQ(l.precision, "i8") << l.name;
       EXPECT_NE(l.implementation, "reference") << l.name << "\n" << cm.dump_graph();
     }
-    if (l.op_type == "QLinearAdd") {
+    if (l.op_type == "QLinearAdd") {  // mixed s8/u8 inputs, zero points 0: oneDNN binary
       ++adds;
       EXPECT_EQ(l.precision, "i8");
+      EXPECT_NE(l.implementation, "reference") << cm.dump_graph();
     }
     if (l.op_type == "MaxPool") {
       EXPECT_EQ(l.precision, "i8") << cm.dump_graph();
