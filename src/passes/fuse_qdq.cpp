@@ -5,9 +5,11 @@
 //     already clamps at zero (ONNX Runtime's ReluQuantFusion);
 //   - DQ -> MaxPool/Flatten/Reshape: the node runs on the quantized tensor and DQ moves after it
 //     (max and reshapes commute with a per-tensor affine map of positive scale);
-//   - DQ(x), DQ(W const) [, bias] -> Conv -> Q: QLinearConv, the bias quantized to s32 with the
-//     scale x_scale * w_scale[m];
-//   - DQ(a), DQ(b) -> Add -> Q: QLinearAdd (com.microsoft).
+//   - Q(DQ(v)) with equal parameters: v;
+//   - DQ(x), DQ(W const) [, bias] -> Conv [-> BatchNormalization] -> Q: QLinearConv, the BN
+//     folded exactly into the per-channel weight scales (and signs), the bias quantized to s32
+//     with the scale x_scale * w_scale[m];
+//   - DQ(a), DQ(b) -> Add -> Q: QLinearAdd (com.microsoft; u8/s8 operands may differ).
 // A pattern that does not match exactly stays as it is and runs in f32 (reported per layer).
 #include <cmath>
 #include <limits>
