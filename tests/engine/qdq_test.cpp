@@ -204,5 +204,20 @@ TEST(Qdq, UnfusablePatternRunsF32AndIsReported) {
   expect_matches_reference(qdq_net(1, 10), i8_options(), 0.0, 0.1501);
 }
 
+TEST(Qdq, NothingFusedRefusesI8) {
+  // Float weights (no DequantizeLinear): nothing can run int8, so an i8 label would be a lie.
+  GraphBuilder b;
+  auto a = qdq(b, b.input("x", {1, 4, 6, 6}), "in", 1.f / 64, 128, DType::u8);
+  b.output(b.node("Conv", "conv", {a, b.weight("w", {4, 4, 3, 3})}, conv_attrs(3)));
+  try {
+    Core().compile_model(b.graph(), i8_options());
+    FAIL() << "i8 compiled with no int8 layer";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no convolution, matrix product or addition"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace inferlab::test
