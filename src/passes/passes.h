@@ -25,6 +25,13 @@ int fuse_activation(Graph& g);
 // post-op of the Conv with r as input 3 (oneDNN's sum post-op: dst = conv(x) + dst).
 int fuse_residual_add(Graph& g);
 
+// QDQ patterns -> integer operators, for precision i8; runs BEFORE constant folding (see
+// fuse_qdq.cpp): Relu before a QuantizeLinear clamping at zero is dropped, DequantizeLinear
+// moves after MaxPool/Flatten/Reshape, DQ(x), DQ(W) [, bias] -> Conv [-> BatchNormalization] -> Q
+// becomes QLinearConv and DQ(a), DQ(b) -> Add -> Q becomes QLinearAdd. Returns the number of
+// Conv/Add fused.
+int fuse_qdq(Graph& g);
+
 // The whole pipeline: identity removal, BatchNorm folding, activation fusion, residual fusion,
 // activation fusion again (the Relu after an Add), dead-node elimination, topological sort.
 void optimize_graph(Graph& g);

@@ -6,6 +6,7 @@
 
 #include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
+#include "passes/passes.h"
 #include "passes/shape_inference.h"
 #include "runtime/program.h"
 #include "runtime/stream_pool.h"
@@ -113,6 +114,8 @@ CompiledModel Core::compile_model(const std::shared_ptr<const Graph>& model,
   auto g = std::make_shared<Graph>(*model);
   freeze_inputs(*g, options.frozen_inputs);
   impl->notes = specialize_input_shapes(*g, options.shapes, options.batch);
+  // Before folding, which would turn DequantizeLinear of constant weights into f32 weights.
+  if (options.precision == Precision::i8) fuse_qdq(*g);
   infer_shapes_and_fold(*g);
   for (const auto& n : g->inputs) impl->inputs.push_back({n, g->value(n).dtype, g->value(n).shape});
   for (const auto& n : g->outputs)

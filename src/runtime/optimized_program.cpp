@@ -255,6 +255,12 @@ void OptimizedProgram::add_reference(const Node& n, int entry) {
     st.in_slots.push_back(n.has_input(i) ? get_plain(n.inputs[i], entry) : -1);
   if (n.inputs.size() > 3 && !posts.empty() && n.has_input(3))
     st.sum_slot = get_plain(n.inputs[3], entry);
+  // Each get_plain above may have added a reorder step after the previous input's, which ended
+  // that input's lifetime before this step: extend every input to this step, or the arena may
+  // place this step's output over an input it still reads.
+  for (int s : st.in_slots)
+    if (s >= 0) use(s);
+  if (st.sum_slot >= 0) use(st.sum_slot);
   for (const auto& o : n.outputs) {
     if (o.empty()) {
       st.out_slots.push_back(-1);

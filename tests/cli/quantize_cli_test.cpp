@@ -84,6 +84,12 @@ TEST_F(QuantizeCli, WritesAQdqModelThatRuns) {
   const auto run = run_cli("run " + out + " --dump-graph");
   EXPECT_EQ(run.status, 0) << run.out;
   EXPECT_TRUE(contains(run.out, "QuantizeLinear") || contains(run.out, "i8")) << run.out;
+  // --precision i8 runs the QDQ patterns as int8 operators (passes/fuse_qdq.cpp).
+  const auto i8 = run_cli("run " + out + " --precision i8 --dump-graph");
+  if (contains(i8.out, "needs a VNNI ISA")) GTEST_SKIP() << "no VNNI here: " << i8.out;
+  EXPECT_EQ(i8.status, 0) << i8.out;
+  EXPECT_TRUE(contains(i8.out, "QLinearConv")) << i8.out;
+  EXPECT_TRUE(contains(i8.out, "precision=i8")) << i8.out;
 }
 
 TEST_F(QuantizeCli, BadScaleIsReportedAtCompileTimeWithTheNode) {
