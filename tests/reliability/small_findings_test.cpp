@@ -63,8 +63,7 @@ TEST(SmallFindings, JpegWhoseHeaderClaimsMorePixelsThanItHoldsIsRejected) {
     data::decode_image(jpg, "big.jpg");
     FAIL() << "decoded";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("big.jpg: truncated JPEG"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("big.jpg: truncated JPEG"), std::string::npos) << e.what();
   }
 }
 

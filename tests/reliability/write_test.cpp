@@ -65,11 +65,12 @@ TEST(Writes, FullDiskIsAnErrorNamingTheDestination) {
 
 TEST(Writes, MissingFolderAndDirectoryAreRejectedBeforeWriting) {
   TmpDir d("rel");
-  EXPECT_NE(error_of([&] { check_writable(d / "no/such/out.csv", "--csv file"); }).find("no folder"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] { check_writable(d.path().string(), "--json file"); })
-                .find("is a directory"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { check_writable(d / "no/such/out.csv", "--csv file"); }).find("no folder"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of([&] { check_writable(d.path().string(), "--json file"); }).find("is a directory"),
+      std::string::npos);
   EXPECT_EQ(error_of([&] { check_writable(d / "ok.csv", "--csv file"); }), "");
   EXPECT_FALSE(fs::exists(d / "ok.csv"));
   EXPECT_FALSE(has_temporaries(d.path()));
