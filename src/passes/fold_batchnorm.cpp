@@ -33,16 +33,6 @@ bool bn_affine(const Graph& g, const Node& bn, std::vector<float>& a, std::vecto
   return true;
 }
 
-std::string add_constant(Graph& g, const std::string& base, Tensor t) {
-  const std::string name = passes::fresh_name(g, base);
-  Value& v = g.add_value(name);
-  v.dtype = t.dtype();
-  v.shape = t.shape();
-  v.known = true;
-  v.constant = std::move(t);
-  return name;
-}
-
 // Folds into a Conv: W[oc, ...] *= a[oc]; b' = b * a + s.
 bool fold_into_conv(Graph& g, Node& p, const std::vector<float>& a, const std::vector<float>& s) {
   const Tensor* w = constant_of(g, p.input(1));
@@ -60,8 +50,8 @@ bool fold_into_conv(Graph& g, Node& p, const std::vector<float>& a, const std::v
   for (std::int64_t m = 0; m < M; ++m)
     nb.data<float>()[m] = (b ? b->data<float>()[m] : 0.f) * a[m] + s[m];
   p.inputs.resize(std::max<std::size_t>(p.inputs.size(), 3));
-  p.inputs[1] = add_constant(g, p.name + "_bn_w", std::move(nw));
-  p.inputs[2] = add_constant(g, p.name + "_bn_b", std::move(nb));
+  p.inputs[1] = passes::add_constant(g, p.name + "_bn_w", std::move(nw));
+  p.inputs[2] = passes::add_constant(g, p.name + "_bn_b", std::move(nb));
   return true;
 }
 
@@ -90,8 +80,8 @@ bool fold_into_gemm(Graph& g, Node& p, const std::vector<float>& a, const std::v
   p.attrs.set("alpha", 1.f);
   p.attrs.set("beta", 1.f);
   p.inputs.resize(std::max<std::size_t>(p.inputs.size(), 3));
-  p.inputs[1] = add_constant(g, p.name + "_bn_w", std::move(nB));
-  p.inputs[2] = add_constant(g, p.name + "_bn_b", std::move(nC));
+  p.inputs[1] = passes::add_constant(g, p.name + "_bn_w", std::move(nB));
+  p.inputs[2] = passes::add_constant(g, p.name + "_bn_b", std::move(nC));
   return true;
 }
 

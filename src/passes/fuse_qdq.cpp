@@ -61,16 +61,6 @@ std::ptrdiff_t sole_quantize(const Graph& g, const std::string& v) {
   return q.op_type == "QuantizeLinear" && q.domain.empty() && per_tensor(g, q) ? c : -1;
 }
 
-std::string add_constant(Graph& g, const std::string& base, Tensor t) {
-  const std::string name = passes::fresh_name(g, base);
-  Value& v = g.add_value(name);
-  v.dtype = t.dtype();
-  v.shape = t.shape();
-  v.known = true;
-  v.constant = std::move(t);
-  return name;
-}
-
 int drop_relu_before_quantize(Graph& g) {
   int n_fused = 0;
   for (Node& r : g.nodes) {
@@ -232,8 +222,8 @@ bool fold_bn_into_weights(Graph& g, const std::string& conv, const FoldedBn& bn,
     }
   }
   w_scale = ops::float_values(s);
-  w = add_constant(g, conv + "_w_s8_bn", std::move(q));
-  ws = add_constant(g, conv + "_w_scale_bn", std::move(s));
+  w = passes::add_constant(g, conv + "_w_s8_bn", std::move(q));
+  ws = passes::add_constant(g, conv + "_w_scale_bn", std::move(s));
   return true;
 }
 
@@ -292,7 +282,7 @@ bool fuse_conv(Graph& g, std::size_t ci) {
   n.attrs = conv.attrs;
   const Node& q = g.nodes[static_cast<std::size_t>(qi)];
   n.inputs = {dx->inputs[0], dx->inputs[1], dx->inputs[2], w, ws, wz, q.inputs[1], q.inputs[2]};
-  if (bias) n.inputs.push_back(add_constant(g, conv_name + "_bias_s32", std::move(*bias)));
+  if (bias) n.inputs.push_back(passes::add_constant(g, conv_name + "_bias_s32", std::move(*bias)));
   n.outputs = q.outputs;
   n.fused_from = {conv_name};
   record_fusion(n, *dx);

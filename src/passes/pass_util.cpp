@@ -41,6 +41,16 @@ const Tensor* constant_of(const Graph& g, const std::string& value) {
   return v.constant ? &*v.constant : nullptr;
 }
 
+std::string add_constant(Graph& g, const std::string& base, Tensor t) {
+  const std::string name = fresh_name(g, base);
+  Value& v = g.add_value(name);
+  v.dtype = t.dtype();
+  v.shape = t.shape();
+  v.known = true;
+  v.constant = std::move(t);
+  return name;
+}
+
 }  // namespace passes
 
 std::vector<PostOp> post_ops_of(const Node& n) {

@@ -18,4 +18,7 @@ std::string fresh_name(const Graph& g, const std::string& base);
 
 const Tensor* constant_of(const Graph& g, const std::string& value);
 
+// Adds `t` as a new constant value named after `base` (fresh_name) and returns its name.
+std::string add_constant(Graph& g, const std::string& base, Tensor t);
+
 }  // namespace inferlab::passes
