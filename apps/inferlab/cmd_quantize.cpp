@@ -2,12 +2,12 @@
 // standard QDQ ONNX model (src/quant), calibrated on real images through the data pipeline.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <sstream>
 
 #include "command.h"
 #include "data/calibration.h"
 #include "inferlab/inferlab.h"
+#include "ir/output_file.h"
 #include "quant/qdq_onnx.h"
 
 namespace inferlab::cli {
@@ -65,9 +65,9 @@ void run_quantize(const QuantizeCliOptions& o) {
              cal.indices.size() > 1 ? cal.indices[1] - cal.indices[0] : 1, cal.names.front(),
              cal.names.back());
   if (!o.calibration_list.empty()) {
-    std::ofstream f(o.calibration_list);
-    for (const auto& n : cal.names) f << n << "\n";
-    if (!f) fail("{}: cannot write the calibration list", o.calibration_list);
+    std::string list;
+    for (const auto& n : cal.names) list += n + "\n";
+    write_file_atomically(o.calibration_list, list, "--calibration-list file");
   }
   quant::QuantizeOptions qo;
   qo.method = quant::calibration_method_from_name(o.method);

@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "bench/html_report.h"
 #include "bench/results_store.h"
 #include "command.h"
 #include "ir/error.h"
+#include "ir/output_file.h"
 #include "lab_commands.h"
 
 namespace inferlab::cli {
@@ -27,11 +27,7 @@ void run_report_command(const ReportArgs& c) {
   const std::vector<nlohmann::json> rows = db->query({});
   const bench::ReportData d = bench::collect_report_data(rows, db->location(), c.sweep);
   const std::string html = bench::render_html(d, lib);
-  {
-    std::ofstream f(c.output);
-    f << html;
-    if (!f) fail("cannot write report {}", c.output);
-  }
+  write_file_atomically(c.output, html, "report");
   const std::string dir =
       c.data_dir.empty()
           ? (fs::path(c.output).parent_path() / (fs::path(c.output).stem().string() + "_data"))

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "analysis/roofline_json.h"
 #include "bench/core_set.h"
@@ -14,6 +13,7 @@
 #include "bench/results_store.h"
 #include "bench/scenario.h"
 #include "command.h"
+#include "ir/output_file.h"
 #include "lab_commands.h"
 #include "sweep_cli.h"
 
@@ -131,16 +131,8 @@ void run_roofline_command(const RooflineArgs& c) {
     db->append(j);
     fmt::print("recorded in {}\n", db->location());
   }
-  if (!c.json.empty()) {
-    std::ofstream f(c.json);
-    f << j.dump(2) << "\n";
-    if (!f) fail("cannot write --json file {}", c.json);
-  }
-  if (!c.csv.empty()) {
-    std::ofstream f(c.csv);
-    f << bench::to_csv(rows);
-    if (!f) fail("cannot write --csv file {}", c.csv);
-  }
+  if (!c.json.empty()) write_file_atomically(c.json, j.dump(2) + "\n", "--json file");
+  if (!c.csv.empty()) write_file_atomically(c.csv, bench::to_csv(rows), "--csv file");
 }
 
 namespace {

@@ -5,14 +5,13 @@
 #include <unistd.h>
 #include <filesystem>
 
-#include <fstream>
-
 #include "bench/core_set.h"
 #include "bench/fingerprint.h"
 #include "bench/report.h"
 #include "bench/scale.h"
 #include "bench/sweep.h"
 #include "command.h"
+#include "ir/output_file.h"
 #include "lab_commands.h"
 #include "sweep_cli.h"
 
@@ -111,15 +110,10 @@ std::vector<bench::ScalePoint> run_scale_command(const ScaleArgs& c) {
   std::vector<nlohmann::json> rows;
   for (const auto& p : pts) rows.push_back(bench::to_json(p));
   if (!c.json.empty()) {
-    std::ofstream f(c.json);
-    f << nlohmann::json{{"scale_id", run.id}, {"model", c.model}, {"points", rows}}.dump(2) << "\n";
-    if (!f) fail("cannot write --json file {}", c.json);
+    const nlohmann::json j{{"scale_id", run.id}, {"model", c.model}, {"points", rows}};
+    write_file_atomically(c.json, j.dump(2) + "\n", "--json file");
   }
-  if (!c.csv.empty()) {
-    std::ofstream f(c.csv);
-    f << bench::to_csv(rows);
-    if (!f) fail("cannot write --csv file {}", c.csv);
-  }
+  if (!c.csv.empty()) write_file_atomically(c.csv, bench::to_csv(rows), "--csv file");
   if (db) fmt::print("recorded in {} (run id {})\n", db->location(), run.id);
   return pts;
 }

@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include "bench/fingerprint.h"
 #include "bench/sweep_run.h"
 #include "bench_options.h"
 #include "command.h"
+#include "ir/output_file.h"
 #include "lab_commands.h"
 #include "runtime/stream_pool.h"
 #include "slurm_cli.h"
@@ -81,11 +81,9 @@ SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path)
   if (!sum.out.left.empty())
     fmt::print("\n{} point(s) not measured: the budget ran out; rerun the same command to resume\n",
                sum.out.left.size());
-  if (!json_path.empty()) {
-    std::ofstream f(json_path);
-    f << sweep_json(plan, sum.out, sum.answers).dump(2) << "\n";
-    if (!f) fail("cannot write --json file {}", json_path);
-  }
+  if (!json_path.empty())
+    write_file_atomically(json_path, sweep_json(plan, sum.out, sum.answers).dump(2) + "\n",
+                          "--json file");
   fmt::print("sweep {} recorded in {} ({} point(s) resumed from it)\n", plan.run.id, db->location(),
              sum.out.resumed);
   return sum;

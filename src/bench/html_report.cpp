@@ -10,6 +10,7 @@
 #include "backends/peer_locations.h"
 #include "bench/report.h"
 #include "ir/error.h"
+#include "ir/output_file.h"
 
 namespace inferlab::bench {
 namespace fs = std::filesystem;
@@ -193,8 +194,8 @@ std::vector<std::string> write_exports(const ReportData& d, const std::string& d
   auto put = [&](const std::string& name, const std::vector<nlohmann::json>& rows) {
     if (rows.empty()) return;
     const fs::path csv = fs::path(dir) / (name + ".csv"), js = fs::path(dir) / (name + ".json");
-    std::ofstream(csv) << to_csv(rows);
-    std::ofstream(js) << nlohmann::json(rows).dump(2) << "\n";
+    write_file_atomically(csv.string(), to_csv(rows), "report export");
+    write_file_atomically(js.string(), nlohmann::json(rows).dump(2) + "\n", "report export");
     files.push_back(csv.string());
     files.push_back(js.string());
   };
@@ -208,7 +209,7 @@ std::vector<std::string> write_exports(const ReportData& d, const std::string& d
   put("accuracy", d.accuracy);
   if (!d.roofline.is_null()) {
     const fs::path js = fs::path(dir) / "roofline.json";
-    std::ofstream(js) << d.roofline.dump(2) << "\n";
+    write_file_atomically(js.string(), d.roofline.dump(2) + "\n", "report export");
     files.push_back(js.string());
   }
   return files;

@@ -2,12 +2,12 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 
 #include <unistd.h>
 
 #include "frontends/onnx/onnx_importer.h"
 #include "ir/error.h"
+#include "ir/output_file.h"
 
 namespace inferlab::zoo {
 
@@ -36,11 +36,9 @@ onnx::ModelProto build_model(const std::string& name, const ZooOptions& options)
 }
 
 void save_model(const onnx::ModelProto& model, const std::string& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) fail("{}: cannot open for writing", path);
-  if (!model.SerializeToOstream(&out)) fail("{}: writing the model failed", path);
-  out.close();
-  if (!out) fail("{}: writing the model failed (disk full?)", path);
+  std::string bytes;
+  if (!model.SerializeToString(&bytes)) fail("{}: serializing the model failed", path);
+  write_file_atomically(path, bytes, "model file");
 }
 
 std::shared_ptr<Graph> import_model(const onnx::ModelProto& model) {

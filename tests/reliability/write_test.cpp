@@ -110,3 +110,14 @@ TEST(Writes, BenchCsvToFullDiskIsExit2) {
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_TRUE(contains(r.out, "--csv file /dev/full: write failed")) << r.out;
 }
+
+// The lab's and the zoo's outputs go through the same checked writer.
+TEST(Writes, ZooModelToFullDiskIsExit2AndLeavesNoPartialFile) {
+  TmpDir d("rel");
+  const CliResult full = run_cli("zoo mobilenet_v2 -o /dev/full");
+  EXPECT_EQ(full.status, 2) << full.out;
+  EXPECT_TRUE(contains(full.out, "/dev/full")) << full.out;
+  const CliResult ok = run_cli("zoo mobilenet_v2 -o " + d / "m.onnx");
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  EXPECT_FALSE(has_temporaries(d.path())) << "temporary file left behind";
+}
