@@ -151,7 +151,7 @@ void run_distributed_bench(BenchArgs& a) {
   if (!a.scenario_name.empty() && a.scenario_name != "offline")
     fail("--distributed runs the offline scenario; --scenario {} cannot be distributed",
          a.scenario_name);
-  if (a.iterations <= 0 || a.duration_s != -1)
+  if (a.iterations <= 0 || a.duration_s)
     fail(
         "--distributed splits a fixed number of queries over the ranks: give --niter N (the "
         "total over every rank), not --time");
