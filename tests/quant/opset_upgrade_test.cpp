@@ -5,8 +5,11 @@
 
 #include "quant/qdq_onnx.h"
 
-// GCC 12 at -O3 reports a false -Wrestrict inside the inlined protobuf string setters below.
+// GCC 12 at -O3 reports a false -Wrestrict inside the inlined protobuf string setters below
+// (clang has no such warning group).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 using namespace inferlab;
 
