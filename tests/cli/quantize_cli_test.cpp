@@ -3,6 +3,8 @@
 
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "cli_util.h"
 #include "zoo/model_builder.h"
 #include "zoo/zoo.h"
@@ -14,7 +16,9 @@ namespace fs = std::filesystem;
 namespace {
 
 struct QuantizeCli : ::testing::Test {
-  fs::path dir = fs::temp_directory_path() / "inferlab_quantize_cli";
+  // One folder per process: ctest runs these tests in parallel, and a shared folder let one
+  // test's TearDown delete another's model.
+  fs::path dir = fs::temp_directory_path() / ("inferlab_quantize_cli_" + std::to_string(getpid()));
   std::string model, out;
   void SetUp() override {
     fs::remove_all(dir);
