@@ -2,6 +2,7 @@
 // on deterministic random inputs: the plan (types, per-channel weights), the QDQ graph's error,
 // the ONNX file (same results as the in-memory graph), --keep-fp32 and the error target.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <random>
@@ -28,7 +29,9 @@ std::string tiny_model(const std::string& name) {
   const auto r2 = b.relu(s, "relu2");
   b.classifier(r2, "fc", 8, 4, "logits");
   b.add_output("logits", {1, 4});
-  const std::string path = (fs::temp_directory_path() / name).string();
+  // Named per process: test trees built side by side may run at once.
+  const std::string path =
+      (fs::temp_directory_path() / (std::to_string(getpid()) + "_" + name)).string();
   zoo::save_model(b.finish("quantize test"), path);
   return path;
 }
@@ -97,7 +100,8 @@ TEST(Quantize, OnnxFileComputesWhatTheInMemoryGraphDoes) {
   const auto g = Core().read_model(src);
   const auto calib = inputs(16, 2);
   const auto r = quant::quantize(*g, calib, reference_options());
-  const std::string out = (fs::temp_directory_path() / "q_file_int8.onnx").string();
+  const std::string out =
+      (fs::temp_directory_path() / (std::to_string(getpid()) + "_q_file_int8.onnx")).string();
   quant::write_qdq_onnx(src, r.plan, out, nullptr);
   const auto qg = Core().read_model(out);
   int q = 0, dq = 0;
