@@ -5,6 +5,8 @@
 # stage's time. Each stage is a function, so stages can be added without touching the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# As in scripts/build.sh: ccache keys on checkout-relative paths (the TSan stage runs cmake itself).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
 stage_format() {
   local files

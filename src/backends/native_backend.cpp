@@ -1,5 +1,6 @@
 // The native backend: inferlab's own engine through the public API. Asynchronous mode keeps
 // `nireq` infer requests over the compiled model's streams; synchronous mode uses one request.
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <vector>
@@ -21,6 +22,12 @@ class NativeSut : public bench::SystemUnderTest {
     tags_.resize(reqs_.size());
   }
   ~NativeSut() override {
+    // The load generator returns once it has seen every completion, but a stream thread may
+    // still be inside done() after its complete() call: wait until none is, so that this
+    // object (on the caller's stack) outlives every use of it.
+    std::unique_lock lock(mu_);
+    idle_.wait(lock, [&] { return in_done_ == 0; });
+    lock.unlock();
     for (auto& r : reqs_) r.set_callback({});
   }
   int max_in_flight() const override { return static_cast<int>(reqs_.size()); }
@@ -48,6 +55,10 @@ class NativeSut : public bench::SystemUnderTest {
   }
 
   void done(std::size_t r) {
+    {
+      std::lock_guard lock(mu_);
+      ++in_done_;
+    }
     const std::uint64_t tag = tags_[r];
     std::string error;
     try {
@@ -67,12 +78,16 @@ class NativeSut : public bench::SystemUnderTest {
     }
     sink_->complete(tag, error.empty() ? nullptr : error.c_str());
     if (next.second >= 0) start(r, next.first, next.second);
+    std::lock_guard lock(mu_);
+    if (--in_done_ == 0) idle_.notify_all();
   }
 
   std::vector<InferRequest>& reqs_;
   const std::vector<std::vector<Tensor>>& samples_;
   const std::vector<PortInfo>& ports_;
   std::mutex mu_;
+  std::condition_variable idle_;
+  int in_done_ = 0;  // stream threads inside done()
   std::vector<std::size_t> free_;
   std::deque<std::pair<std::uint64_t, std::int64_t>> pending_;
   std::vector<std::uint64_t> tags_;
