@@ -1,5 +1,6 @@
 // Gemm (alpha, beta, transA, transB, C broadcast) and MatMul (numpy batched broadcasting,
 // 1-D operands promoted and squeezed back).
+#include "ops/int_kernels.h"
 #include "ops/op_util.h"
 
 namespace inferlab {
@@ -52,39 +53,16 @@ void run_gemm(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>&
   }
 }
 
-struct MatMulShapes {
-  Shape a, b, out;  // a, b promoted to >= 2-D; out before squeezing
-  Shape result;     // after removing promoted 1-D dims
-};
-
-MatMulShapes matmul_shapes(const Shape& a0, const Shape& b0) {
-  if (a0.empty() || b0.empty()) fail("operands must have rank >= 1");
-  MatMulShapes s{a0, b0, {}, {}};
-  if (s.a.size() == 1) s.a.insert(s.a.begin(), 1);
-  if (s.b.size() == 1) s.b.push_back(1);
-  const std::int64_t M = s.a[s.a.size() - 2], K = s.a.back(), K2 = s.b[s.b.size() - 2],
-                     N = s.b.back();
-  if (K != K2) fail("inner dimensions differ: {} and {}", shape_str(a0), shape_str(b0));
-  s.out = broadcast_shapes(Shape(s.a.begin(), s.a.end() - 2), Shape(s.b.begin(), s.b.end() - 2),
-                           "batch dims");
-  s.result = s.out;
-  if (a0.size() > 1) s.result.push_back(M);
-  if (b0.size() > 1) s.result.push_back(N);
-  s.out.push_back(M);
-  s.out.push_back(N);
-  return s;
-}
-
 void infer_matmul(const Node&, const std::vector<const Value*>& in,
                   const std::vector<Value*>& out) {
   ops::require_inputs(in, 2, 2);
   ops::require_float(in[0]);
   ops::require_float(in[1]);
-  ops::set_output(out[0], DType::f32, matmul_shapes(in[0]->shape, in[1]->shape).result);
+  ops::set_output(out[0], DType::f32, ops::matmul_shapes(in[0]->shape, in[1]->shape).result);
 }
 
 void run_matmul(const Node&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  const MatMulShapes s = matmul_shapes(in[0].shape(), in[1].shape());
+  const ops::MatMulShapes s = ops::matmul_shapes(in[0].shape(), in[1].shape());
   const std::int64_t M = s.out[s.out.size() - 2], N = s.out.back(), K = s.a.back();
   const Shape batch(s.out.begin(), s.out.end() - 2);
   const Shape ab(s.a.begin(), s.a.end() - 2), bb(s.b.begin(), s.b.end() - 2);

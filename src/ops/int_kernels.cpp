@@ -76,9 +76,9 @@ void int_conv(const Node& n, const std::vector<std::int32_t>& x, const Shape& xs
   }
 }
 
-IntMatMulShapes int_matmul_shapes(const Shape& a0, const Shape& b0) {
+MatMulShapes matmul_shapes(const Shape& a0, const Shape& b0) {
   if (a0.empty() || b0.empty()) fail("operands must have rank >= 1");
-  IntMatMulShapes s{a0, b0, {}, {}};
+  MatMulShapes s{a0, b0, {}, {}};
   if (s.a.size() == 1) s.a.insert(s.a.begin(), 1);
   if (s.b.size() == 1) s.b.push_back(1);
   const std::int64_t M = s.a[s.a.size() - 2], K = s.a.back(), K2 = s.b[s.b.size() - 2],
@@ -94,7 +94,7 @@ IntMatMulShapes int_matmul_shapes(const Shape& a0, const Shape& b0) {
   return s;
 }
 
-void int_matmul(const IntMatMulShapes& s, const std::vector<std::int32_t>& a,
+void int_matmul(const MatMulShapes& s, const std::vector<std::int32_t>& a,
                 const std::vector<std::int32_t>& b, std::int32_t* acc) {
   const std::int64_t M = s.out[s.out.size() - 2], N = s.out.back(), K = s.a.back();
   const Shape batch(s.out.begin(), s.out.end() - 2);

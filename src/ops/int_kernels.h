@@ -20,14 +20,15 @@ void int_conv(const Node& n, const std::vector<std::int32_t>& x, const Shape& xs
               const std::vector<std::int32_t>& w, const Shape& ws, const std::int32_t* bias,
               std::int32_t* acc);
 
-// Numpy-style batched matrix product shapes (1-D operands promoted, then squeezed back).
-struct IntMatMulShapes {
+// Numpy-style batched matrix product shapes (1-D operands promoted, then squeezed back); also
+// what the float MatMul uses. a, b: promoted to >= 2-D; out: before squeezing; result: after.
+struct MatMulShapes {
   Shape a, b, out, result;
 };
-IntMatMulShapes int_matmul_shapes(const Shape& a, const Shape& b);
+MatMulShapes matmul_shapes(const Shape& a, const Shape& b);
 
 // acc (s.out) = a x b, both already centered, batch dims broadcast.
-void int_matmul(const IntMatMulShapes& s, const std::vector<std::int32_t>& a,
+void int_matmul(const MatMulShapes& s, const std::vector<std::int32_t>& a,
                 const std::vector<std::int32_t>& b, std::int32_t* acc);
 
 }  // namespace inferlab::ops

@@ -14,7 +14,7 @@ void infer(const Node&, const std::vector<const Value*>& in, const std::vector<V
   ops::require_inputs(in, 2, 4);
   ops::require_quant_type(in[0], "A");
   ops::require_quant_type(in[1], "B");
-  const auto s = ops::int_matmul_shapes(in[0]->shape, in[1]->shape);
+  const auto s = ops::matmul_shapes(in[0]->shape, in[1]->shape);
   ops::check_zero_point(ops::opt(in, 2), in[0]->dtype, rows(in[0]->shape), "a");
   ops::check_zero_point(ops::opt(in, 3), in[1]->dtype, in[1]->shape.back(), "b");
   ops::set_output(out[0], DType::i32, s.result);
@@ -25,7 +25,7 @@ std::vector<std::int32_t> zero_points(const std::vector<Tensor>& in, std::size_t
 }
 
 void run(const Node&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  const auto s = ops::int_matmul_shapes(in[0].shape(), in[1].shape());
+  const auto s = ops::matmul_shapes(in[0].shape(), in[1].shape());
   const auto a = ops::centered(in[0], zero_points(in, 2), in[0].shape().back());
   const auto b = ops::centered(in[1], zero_points(in, 3), 1);
   ops::int_matmul(s, a, b, out[0].data<std::int32_t>());

@@ -22,7 +22,7 @@ void infer(const Node&, const std::vector<const Value*>& in, const std::vector<V
   ops::require_quant_type(in[3], "B");
   ops::require_quant_type(in[7], "y zero point");
   const Shape &a = in[0]->shape, &b = in[3]->shape;
-  const auto s = ops::int_matmul_shapes(a, b);
+  const auto s = ops::matmul_shapes(a, b);
   ops::check_quant_inputs(in[1], in[2], a, in[0]->dtype, param_axis(in[1], a, 2), "a");
   ops::check_quant_inputs(in[4], in[5], b, in[3]->dtype, param_axis(in[4], b, 1), "b");
   ops::check_quant_inputs(in[6], in[7], s.result, in[7]->dtype, -1, "y");
@@ -30,7 +30,7 @@ void infer(const Node&, const std::vector<const Value*>& in, const std::vector<V
 }
 
 void run(const Node&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  const auto s = ops::int_matmul_shapes(in[0].shape(), in[3].shape());
+  const auto s = ops::matmul_shapes(in[0].shape(), in[3].shape());
   const std::int64_t M = s.out[s.out.size() - 2], N = s.out.back();
   const auto a = ops::centered(in[0], ops::int_values(in[2]), s.a.back());
   const auto b = ops::centered(in[3], ops::int_values(in[5]), 1);
