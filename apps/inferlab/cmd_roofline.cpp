@@ -1,6 +1,6 @@
-// `inferlab roofline MODEL`: measure this machine's ceilings (FP32 FMA peak, L1/L2/L3/DRAM
-// bandwidth) and place every layer of the native engine's profile, and the whole network, on
-// the Roofline model (definitions: docs/lab.md).
+// `inferlab roofline MODEL`: measure this machine's ceilings (FP32 FMA, BF16 and INT8 dot-product
+// peaks, L1/L2/L3/DRAM bandwidth) and place every layer of the native engine's profile, and the
+// whole network, on the Roofline model (definitions: docs/lab.md).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -23,6 +23,15 @@ namespace {
 void print_ceilings(const Ceilings& c) {
   fmt::print("FP32 FMA peak: {:.1f} GFLOP/s one core, {:.1f} GFLOP/s on {} cores\n",
              c.fp32_core_gflops, c.fp32_all_gflops, c.cores);
+  auto low = [&](const char* what, double core, double all, const char* unit, const char* isa) {
+    if (core > 0)
+      fmt::print("{} peak: {:.1f} {} one core, {:.1f} {} on {} cores\n", what, core, unit, all,
+                 unit, c.cores);
+    else
+      fmt::print("{} peak: none ({} missing on this CPU)\n", what, isa);
+  };
+  low("BF16 dot-product", c.bf16_core_gflops, c.bf16_all_gflops, "GFLOP/s", "avx512_bf16");
+  low("INT8 dot-product", c.int8_core_gops, c.int8_all_gops, "GOP/s", "avx512_vnni");
   fmt::print("caches (hwloc): L1d {} KiB, L2 {} KiB per core, L3 {} MiB\n", c.caches.l1d >> 10,
              c.caches.l2 >> 10, c.caches.l3 >> 20);
   fmt::print("bandwidth sweep, one core (GB/s):\n  {:>12} {:>8} {:>11}\n", "working set", "read",
@@ -42,15 +51,16 @@ void print_ceilings(const Ceilings& c) {
 void print_layers(std::vector<RooflineLayer> ls, const RooflineLayer& net) {
   std::sort(ls.begin(), ls.end(),
             [](const RooflineLayer& a, const RooflineLayer& b) { return a.time_ms > b.time_ms; });
-  fmt::print("\n  {:<30} {:<8} {:>8} {:>6} {:>9} {:>9} {:>7} {:>5} {:>9} {:>6}  {}\n", "layer",
-             "op", "ms", "%time", "MFLOP", "KiB", "FLOP/B", "level", "GFLOP/s", "%roof", "verdict");
+  fmt::print("\n  {:<30} {:<8} {:<4} {:>8} {:>6} {:>9} {:>9} {:>7} {:>5} {:>9} {:>6}  {}\n",
+             "layer", "op", "prec", "ms", "%time", "MFLOP", "KiB", "FLOP/B", "level", "GFLOP/s",
+             "%roof", "verdict");
   auto row = [](const RooflineLayer& l) {
     fmt::print(
-        "  {:<30} {:<8} {:>8.3f} {:>5.1f}% {:>9.2f} {:>9.0f} {:>7.2f} {:>5} {:>9.1f} {:>5.0f}%  "
-        "{}{}\n",
-        l.name.substr(0, 30), l.op_type.substr(0, 8), l.time_ms, 100 * l.time_share, l.flops / 1e6,
-        l.bytes / 1024, l.intensity, l.level, l.attained_gflops, l.percent_of_roof, l.verdict,
-        l.winograd ? " (Winograd: direct FLOPs)" : "");
+        "  {:<30} {:<8} {:<4} {:>8.3f} {:>5.1f}% {:>9.2f} {:>9.0f} {:>7.2f} {:>5} {:>9.1f} "
+        "{:>5.0f}%  {}{}\n",
+        l.name.substr(0, 30), l.op_type.substr(0, 8), l.precision, l.time_ms, 100 * l.time_share,
+        l.flops / 1e6, l.bytes / 1024, l.intensity, l.level, l.attained_gflops, l.percent_of_roof,
+        l.verdict, l.winograd ? " (Winograd: direct FLOPs)" : "");
   };
   for (const auto& l : ls) row(l);
   row(net);
@@ -74,6 +84,7 @@ void run_roofline_command(const RooflineArgs& c) {
          c.backend);
   if (c.batch < 1) fail("--batch must be positive (got {})", c.batch);
   if (!(c.duration_s > 0)) fail("--time must be positive (got {})", c.duration_s);
+  const Precision precision = parse_precision(c.precision);
   const int cores = bench::available_physical_cores();
   const int threads = c.threads > 0 ? c.threads : cores;
   bench::first_cores(threads);  // more threads than cores: exit 2 before measuring
@@ -87,6 +98,7 @@ void run_roofline_command(const RooflineArgs& c) {
   o.streams = 1;
   o.threads = threads;
   o.perf_counters = true;
+  o.precision = precision;
   auto backend = backends::open_backend(c.backend, o);
   const auto& info = backend->info();
   bench::ScenarioConfig s;
@@ -115,7 +127,7 @@ void run_roofline_command(const RooflineArgs& c) {
                       {"batch", c.batch},
                       {"streams", 1},
                       {"threads", threads},
-                      {"precision", "f32"},
+                      {"precision", precision_name(precision)},
                       {"throughput_fps", res.throughput.median},
                       {"ceilings", to_json(ceil)},
                       {"network", to_json(net)},
@@ -144,6 +156,8 @@ void setup(CLI::App& root) {
   cmd->add_option("model", c->model, "ONNX model file");
   cmd->add_option("--backend", c->backend, "backend with per-layer timings (native)");
   cmd->add_option("-b,--batch", c->batch, "batch (default 1)");
+  cmd->add_option("--precision", c->precision,
+                  "f32 (default), bf16 or i8: layers are placed under their precision's roof");
   cmd->add_option("--threads", c->threads, "threads of the one stream (default: every core)");
   cmd->add_option("-t,--time", c->duration_s, "seconds of profiled inference (default 3)");
   cmd->add_flag("--ceilings-only", c->ceilings_only,

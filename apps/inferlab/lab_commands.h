@@ -28,6 +28,7 @@ std::vector<bench::ScalePoint> run_scale_command(const ScaleArgs& a);
 
 struct RooflineArgs {
   std::string model, backend = "native", db, json, csv;  // db: empty = $INFERLAB_DB/results.db
+  std::string precision = "f32";
   int batch = 1, threads = 0;
   double duration_s = 3;
   bool no_db = false, quick = false, ceilings_only = false;

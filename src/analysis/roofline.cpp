@@ -19,7 +19,13 @@ double Ceilings::bandwidth(const std::string& level) const {
   return bw_dram;
 }
 
-double all_core_fma_peak(int cores) {
+double Ceilings::compute_peak(const std::string& precision) const {
+  if (precision == "bf16") return bf16_core_gflops;
+  if (precision == "i8") return int8_core_gops;
+  return fp32_core_gflops;
+}
+
+double all_core_peak(int cores, const std::function<double()>& one_core) {
   cpu_set_t allowed;
   CPU_ZERO(&allowed);
   sched_getaffinity(0, sizeof(allowed), &allowed);
@@ -34,7 +40,7 @@ double all_core_fma_peak(int cores) {
       CPU_ZERO(&one);
       CPU_SET(cpus[i], &one);
       pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
-      g[i] = measure_fma_peak(3).gflops;
+      g[i] = one_core();
     });
   for (auto& t : ts) t.join();
   double sum = 0;
@@ -46,7 +52,15 @@ Ceilings measure_ceilings(int cores, bool quick) {
   Ceilings c;
   c.cores = cores;
   c.fp32_core_gflops = measure_fma_peak(5).gflops;
-  c.fp32_all_gflops = all_core_fma_peak(cores);
+  c.fp32_all_gflops = all_core_peak(cores, [] { return measure_fma_peak(3).gflops; });
+  if (const DotPeak p = measure_bf16_peak(5); p.supported) {
+    c.bf16_core_gflops = p.gops;
+    c.bf16_all_gflops = all_core_peak(cores, [] { return measure_bf16_peak(3).gops; });
+  }
+  if (const DotPeak p = measure_int8_peak(5); p.supported) {
+    c.int8_core_gops = p.gops;
+    c.int8_all_gops = all_core_peak(cores, [] { return measure_int8_peak(3).gops; });
+  }
   c.caches = cache_sizes();
   const std::int64_t l3 = c.caches.l3 > 0 ? c.caches.l3 : (32 << 20);
   c.sweep = measure_bandwidth_sweep(16 << 10, std::max<std::int64_t>(4 * l3, 64 << 20),
@@ -76,8 +90,9 @@ double level_bandwidth(const Ceilings& c, const std::string& level, int threads)
   return c.bandwidth(level) * (private_level ? threads : 1);
 }
 
-void place(RooflineLayer& l, const Ceilings& c, int threads) {
-  const double peak = c.fp32_core_gflops * threads;
+// `peak_core`: one core's compute roof for this point (its precision's, or the network's mix).
+void place(RooflineLayer& l, const Ceilings& c, int threads, double peak_core) {
+  const double peak = peak_core * threads;
   l.intensity = l.bytes > 0 ? l.flops / l.bytes : 0;
   l.attained_gflops = l.time_ms > 0 ? l.flops / (l.time_ms * 1e-3) / 1e9 : 0;
   l.level = fitting_level(static_cast<std::int64_t>(l.bytes), c.caches);
@@ -86,6 +101,10 @@ void place(RooflineLayer& l, const Ceilings& c, int threads) {
   l.percent_of_roof = l.roof_gflops > 0 ? 100 * l.attained_gflops / l.roof_gflops : 0;
   if (l.flops == 0) {
     l.verdict = "no model FLOPs";
+    return;
+  }
+  if (peak <= 0) {  // the engine refuses such a precision, so only hand-made profiles get here
+    l.verdict = "no " + l.precision + " peak on this CPU";
     return;
   }
   // Overhead-bound: the ideal time on the roof is under a fifth of the measured time and the
@@ -112,6 +131,7 @@ std::vector<RooflineLayer> roofline_layers(const ModelStats& stats,
     l.name = p.name;
     l.op_type = p.op_type;
     l.implementation = p.implementation;
+    l.precision = p.precision;
     l.time_ms = p.count ? p.time_ms / double(p.count) : 0;
     l.time_share = total_ms > 0 ? l.time_ms / total_ms : 0;
     l.winograd = p.implementation.find("wino") != std::string::npos;
@@ -135,7 +155,8 @@ std::vector<RooflineLayer> roofline_layers(const ModelStats& stats,
             std::max(0.0, double(n.input_bytes) - double(stats.nodes[ids[k - 1]].output_bytes));
       if (k + 1 == ids.size()) l.bytes += static_cast<double>(n.output_bytes);
     }
-    place(l, c, threads);
+    if (l.precision == "bf16") l.bytes /= 2;  // the model's f32 tensors, held as bf16
+    place(l, c, threads, c.compute_peak(l.precision));
     out.push_back(l);
   }
   return out;
@@ -146,16 +167,25 @@ RooflineLayer roofline_network(const std::vector<RooflineLayer>& layers, const C
   RooflineLayer n;
   n.name = "network";
   n.op_type = "network";
-  double act_bytes = 0;
+  double act_bytes = 0, ideal_core_s = 0;  // seconds on one core, every layer at its peak
+  std::map<std::string, double> flops_by_precision;
   for (const auto& l : layers) {
     n.time_ms += l.time_ms;
     n.flops += l.flops;
     act_bytes += l.bytes;
+    flops_by_precision[l.precision] += l.flops;
+    const double peak = c.compute_peak(l.precision);
+    if (peak > 0) ideal_core_s += l.flops / (peak * 1e9);
   }
+  // Named by the precision of most FLOPs; the mix shows in the per-layer rows.
+  const auto most =
+      std::max_element(flops_by_precision.begin(), flops_by_precision.end(),
+                       [](const auto& a, const auto& b) { return a.second < b.second; });
+  if (most != flops_by_precision.end()) n.precision = most->first;
   // Layer by layer each layer moves at least its own traffic; never less than the weights.
   n.bytes = std::max(act_bytes, static_cast<double>(weight_bytes));
   n.time_share = 1;
-  place(n, c, threads);
+  place(n, c, threads, ideal_core_s > 0 ? n.flops / ideal_core_s / 1e9 : c.fp32_core_gflops);
   return n;
 }
 

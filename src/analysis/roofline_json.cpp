@@ -18,6 +18,10 @@ nlohmann::json to_json(const Ceilings& c) {
   return {
       {"fp32_core_gflops", c.fp32_core_gflops},
       {"fp32_all_gflops", c.fp32_all_gflops},
+      {"bf16_core_gflops", c.bf16_core_gflops},
+      {"bf16_all_gflops", c.bf16_all_gflops},
+      {"int8_core_gops", c.int8_core_gops},
+      {"int8_all_gops", c.int8_all_gops},
       {"cores", c.cores},
       {"caches", {{"l1d", c.caches.l1d}, {"l2", c.caches.l2}, {"l3", c.caches.l3}}},
       {"bandwidth_gbs", {{"L1", c.bw_l1}, {"L2", c.bw_l2}, {"L3", c.bw_l3}, {"DRAM", c.bw_dram}}},
@@ -29,6 +33,7 @@ nlohmann::json to_json(const RooflineLayer& l) {
   return {{"name", l.name},
           {"op_type", l.op_type},
           {"implementation", l.implementation},
+          {"precision", l.precision},
           {"nodes", l.nodes},
           {"time_ms", l.time_ms},
           {"time_share", l.time_share},

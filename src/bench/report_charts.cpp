@@ -105,7 +105,8 @@ json scaling(const ReportData& d) {
   return s;
 }
 
-// Ceilings as polylines over intensity 0.01 .. 1000: min(peak, I x bandwidth) per memory level.
+// Ceilings as polylines over intensity 0.01 .. 1000: min(peak, I x bandwidth) per memory level
+// under the FP32 roof, and the BF16/INT8 compute roofs as flat lines where they were measured.
 std::vector<json> ceiling_lines(const json& c, int threads) {
   std::vector<json> v;
   const double peak = c.value("fp32_core_gflops", 0.0) * threads;
@@ -117,6 +118,13 @@ std::vector<json> ceiling_lines(const json& c, int threads) {
     const double ridge = peak / bw;
     for (double i : {0.01, ridge, 1000.0})
       v.push_back({{"intensity", i}, {"gflops", std::min(peak, i * bw)}, {"ceiling", name}});
+  }
+  for (const auto& [key, label] : {std::pair{"bf16_core_gflops", "BF16 peak"},
+                                   std::pair{"int8_core_gops", "INT8 peak (GOP/s)"}}) {
+    const double p = c.value(key, 0.0) * threads;
+    if (p <= 0) continue;
+    for (double i : {0.01, 1000.0})
+      v.push_back({{"intensity", i}, {"gflops", p}, {"ceiling", label}});
   }
   return v;
 }
@@ -133,7 +141,8 @@ json roofline(const ReportData& d) {
   for (std::size_t i = 0; i < dots.size(); ++i) dots[i]["label"] = i < 6 ? dots[i]["name"] : "";
   json net = r.at("network");
   json s = {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
-            {"title", "Roofline (FP32, " + std::to_string(threads) +
+            {"title", "Roofline (" + r.value("precision", std::string("f32")) + ", " +
+                          std::to_string(threads) +
                           " thread(s)): layers sized by "
                           "time share"},
             {"width", 640},

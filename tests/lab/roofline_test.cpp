@@ -75,6 +75,33 @@ TEST(Roofline, LayersFromStatsAndProfile) {
   EXPECT_NEAR(net.time_ms, 0.022, 1e-12);
 }
 
+// A layer's compute roof is its precision's peak; the network's is the FLOP-weighted mix.
+TEST(Roofline, PrecisionPicksTheComputeRoof) {
+  ModelStats s;
+  s.nodes.push_back({"c1", "Conv", 1000000, 0, 100, 100, 100});  // 2 MFLOP, tiny traffic
+  s.nodes.push_back({"c2", "Conv", 1000000, 0, 100, 100, 100});
+  Ceilings c;
+  c.fp32_core_gflops = 100, c.bf16_core_gflops = 200, c.int8_core_gops = 400;
+  c.caches = caches();
+  c.bw_l1 = c.bw_l2 = c.bw_l3 = c.bw_dram = 1e6;  // compute-bound everywhere
+  LayerProfile a{"c1", "Conv", {}, "brgconv", "", 1.0, 1};
+  LayerProfile b{"c2", "Conv", {}, "brgconv", "", 1.0, 1};
+  a.precision = "bf16";
+  b.precision = "i8";
+  const auto ls = roofline_layers(s, {a, b}, c, 1);
+  ASSERT_EQ(ls.size(), 2u);
+  EXPECT_EQ(ls[0].precision, "bf16");
+  EXPECT_DOUBLE_EQ(ls[0].roof_gflops, 200);
+  EXPECT_DOUBLE_EQ(ls[0].bytes, 150);  // f32 model tensors held as bf16
+  EXPECT_DOUBLE_EQ(ls[1].roof_gflops, 400);
+  EXPECT_EQ(ls[1].verdict, "compute-bound");
+  // 4 MFLOP at 2 MFLOP / 200 + 2 MFLOP / 400 per second: 266.7 GFLOP/s.
+  const auto net = roofline_network(ls, c, 1, 0);
+  EXPECT_NEAR(net.roof_gflops, 4e6 / (2e6 / 200 + 2e6 / 400), 1e-6);
+  c.int8_core_gops = 0;  // a CPU without VNNI has no i8 roof
+  EXPECT_EQ(roofline_layers(s, {a, b}, c, 1)[1].verdict, "no i8 peak on this CPU");
+}
+
 TEST(CoreSet, FirstCoresAndTheLimit) {
   const int n = bench::available_physical_cores();
   ASSERT_GE(n, 1);
