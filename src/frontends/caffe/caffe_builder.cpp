@@ -6,16 +6,6 @@
 
 namespace inferlab::caffe_import {
 
-std::map<std::string, Converter>& converters() {
-  static std::map<std::string, Converter> table;
-  return table;
-}
-
-bool register_converter(const std::string& type, Converter c) {
-  converters()[type] = std::move(c);
-  return true;
-}
-
 Tensor f32_tensor(const Shape& shape, const std::vector<float>& values) {
   Tensor t(DType::f32, shape);
   std::copy(values.begin(), values.end(), t.data<float>());

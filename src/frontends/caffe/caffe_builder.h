@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "frontends/caffe/caffe.pb.h"
+#include "frontends/converter_registry.h"
 #include "ir/graph.h"
 
 namespace inferlab::caffe_import {
@@ -72,8 +73,9 @@ class Builder {
 
 using Converter = std::function<void(Builder&, const Layer&)>;
 // Layer type -> converter; each converter file registers its layer family.
-std::map<std::string, Converter>& converters();
-bool register_converter(const std::string& type, Converter c);
+inline std::map<std::string, Converter>& converters() {
+  return frontends::converter_table<Converter>();
+}
 
 // Helpers shared by converters.
 Tensor f32_tensor(const Shape& shape, const std::vector<float>& values);
@@ -81,8 +83,5 @@ Tensor i64_tensor(const std::vector<std::int64_t>& values);
 
 }  // namespace inferlab::caffe_import
 
-#define INFERLAB_CAFFE_CONCAT2(a, b) a##b
-#define INFERLAB_CAFFE_CONCAT(a, b) INFERLAB_CAFFE_CONCAT2(a, b)
-#define INFERLAB_CAFFE_LAYER(type, fn)                                               \
-  [[maybe_unused]] static const bool INFERLAB_CAFFE_CONCAT(caffe_layer_, __LINE__) = \
-      ::inferlab::caffe_import::register_converter(type, fn)
+#define INFERLAB_CAFFE_LAYER(type, fn) \
+  INFERLAB_REGISTER_CONVERTER(::inferlab::caffe_import::Converter, type, fn)

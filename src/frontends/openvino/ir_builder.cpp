@@ -4,16 +4,6 @@
 
 namespace inferlab::ir_import {
 
-std::map<std::string, Converter>& converters() {
-  static std::map<std::string, Converter> table;
-  return table;
-}
-
-bool register_converter(const std::string& type, Converter c) {
-  converters()[type] = std::move(c);
-  return true;
-}
-
 std::string IrBuilder::where(const IrLayer& l) const {
   return fmt::format("{}: layer '{}' ({})", file_, l.name, l.type);
 }

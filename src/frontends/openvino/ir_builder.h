@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "frontends/converter_registry.h"
 #include "ir/graph.h"
 
 namespace inferlab::ir_import {
@@ -54,13 +55,11 @@ class IrBuilder {
 };
 
 using Converter = std::function<void(IrBuilder&, const IrLayer&)>;
-std::map<std::string, Converter>& converters();
-bool register_converter(const std::string& type, Converter c);
+inline std::map<std::string, Converter>& converters() {
+  return frontends::converter_table<Converter>();
+}
 
 }  // namespace inferlab::ir_import
 
-#define INFERLAB_IR_CONCAT2(a, b) a##b
-#define INFERLAB_IR_CONCAT(a, b) INFERLAB_IR_CONCAT2(a, b)
-#define INFERLAB_IR_OP(type, fn)                                            \
-  [[maybe_unused]] static const bool INFERLAB_IR_CONCAT(ir_op_, __LINE__) = \
-      ::inferlab::ir_import::register_converter(type, fn)
+#define INFERLAB_IR_OP(type, fn) \
+  INFERLAB_REGISTER_CONVERTER(::inferlab::ir_import::Converter, type, fn)
