@@ -42,20 +42,13 @@ void run(const Node& n, const std::vector<Tensor>& in, std::vector<Tensor>& out)
   const float x_scale = ops::float_values(in[1])[0], y_scale = ops::float_values(in[6])[0];
   const auto w_scale = ops::float_values(in[4]);
   const std::int32_t y_zp = ops::int_values(in[7])[0];
-  const DType yt = out[0].dtype();
-  const std::int32_t lo = ops::quant_min(yt), hi = ops::quant_max(yt);
-  for (std::int64_t i = 0; i < out[0].numel(); ++i) {
-    const std::int64_t m = (i / plane) % M;
-    const float mult =
-        x_scale * w_scale[w_scale.size() == 1 ? 0 : static_cast<std::size_t>(m)] / y_scale;
-    const std::int32_t q = ops::round_saturate(
-        static_cast<float>(acc[static_cast<std::size_t>(i)]) * mult, y_zp, lo, hi);
-    if (yt == DType::u8) {
-      out[0].data<std::uint8_t>()[i] = static_cast<std::uint8_t>(q);
-    } else {
-      out[0].data<std::int8_t>()[i] = static_cast<std::int8_t>(q);
-    }
-  }
+  ops::requantize(
+      acc,
+      [&](std::int64_t i) {
+        const auto m = static_cast<std::size_t>((i / plane) % M);
+        return x_scale * w_scale[w_scale.size() == 1 ? 0 : m] / y_scale;
+      },
+      y_zp, out[0]);
 }
 
 }  // namespace

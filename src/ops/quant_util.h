@@ -33,6 +33,25 @@ inline std::int32_t round_saturate(float v, std::int32_t zero_point, std::int32_
   return static_cast<std::int32_t>(r);
 }
 
+// Requantizes int32 accumulators into `out` (u8 or s8): element i becomes
+// round_saturate(acc[i] x multiplier(i), zero_point). QLinearConv and QLinearMatMul differ only
+// in which input and weight scales make up the multiplier of an element.
+template <class Multiplier>
+void requantize(const std::vector<std::int32_t>& acc, const Multiplier& multiplier,
+                std::int32_t zero_point, Tensor& out) {
+  const DType t = out.dtype();
+  const std::int32_t lo = quant_min(t), hi = quant_max(t);
+  for (std::int64_t i = 0; i < out.numel(); ++i) {
+    const std::int32_t q = round_saturate(
+        static_cast<float>(acc[static_cast<std::size_t>(i)]) * multiplier(i), zero_point, lo, hi);
+    if (t == DType::u8) {
+      out.data<std::uint8_t>()[i] = static_cast<std::uint8_t>(q);
+    } else {
+      out.data<std::int8_t>()[i] = static_cast<std::int8_t>(q);
+    }
+  }
+}
+
 // Scales and zero points resolved for one quantized tensor: one value (per tensor) or one per
 // index along `axis` (per axis). Element i of the tensor uses entry at(i).
 struct QuantParams {
