@@ -4,9 +4,9 @@
 
 #include <regex>
 
-#include "../frontend/onnx_builder.h"
-#include "cli_util.h"
 #include "frontends/tensor_file.h"
+#include "support/cli.h"
+#include "support/onnx_builder.h"
 
 using namespace inferlab;
 using namespace inferlab::test;
@@ -39,7 +39,7 @@ std::string check_ref(const std::string& args) {
 }  // namespace
 
 TEST(CliCheck, PassingCaseWithDynamicBatch) {
-  TmpDir d("check");
+  TempDir d("check");
   write_case(d.path() / "good", kRight);
   const CliResult r = run_cli(check_ref(d / "good"));
   EXPECT_EQ(r.status, 0) << r.out;
@@ -50,7 +50,7 @@ TEST(CliCheck, PassingCaseWithDynamicBatch) {
 }
 
 TEST(CliCheck, WrongValuesFailWithTheError) {
-  TmpDir d("check");
+  TempDir d("check");
   auto y = kRight;
   y[2] = 7.01f;  // abs err 0.01 > 1e-5 + 1e-3 * 7.01
   write_case(d.path() / "bad", y);
@@ -65,7 +65,7 @@ TEST(CliCheck, WrongValuesFailWithTheError) {
 }
 
 TEST(CliCheck, ShapeMismatchFails) {
-  TmpDir d("check");
+  TempDir d("check");
   write_case(d.path() / "shape", kRight);
   write_tensor_pb(d / "shape/test_data_set_0/output_0.pb", f32({3, 2}, kRight), "y");
   const CliResult r = run_cli(check_ref(d / "shape"));
@@ -74,7 +74,7 @@ TEST(CliCheck, ShapeMismatchFails) {
 }
 
 TEST(CliCheck, NanEqualsNan) {
-  TmpDir d("check");
+  TempDir d("check");
   ModelBuilder b;
   b.input("x", {3}).output("y", {3});
   b.node("Relu", {"x"}, {"y"});
@@ -89,7 +89,7 @@ TEST(CliCheck, NanEqualsNan) {
 }
 
 TEST(CliCheck, FolderOfCasesPassFailSkip) {
-  TmpDir d("check");
+  TempDir d("check");
   write_case(d.path() / "a_pass", kRight);
   auto y = kRight;
   y[0] = 100.25f;
@@ -132,7 +132,7 @@ TEST(CliCheck, FolderOfCasesPassFailSkip) {
 }
 
 TEST(CliCheck, SeveralPaths) {
-  TmpDir d("check");
+  TempDir d("check");
   write_case(d.path() / "one", kRight);
   write_case(d.path() / "two", kRight);
   const CliResult r = run_cli(check_ref(d / "one" + " " + d / "two"));
@@ -141,7 +141,7 @@ TEST(CliCheck, SeveralPaths) {
 }
 
 TEST(CliCheck, BadPathIsAnError) {
-  TmpDir d("check");
+  TempDir d("check");
   CliResult r = run_cli(check_ref(d / "missing"));
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_TRUE(contains(r.out, d / "missing")) << r.out;
@@ -150,7 +150,7 @@ TEST(CliCheck, BadPathIsAnError) {
 }
 
 TEST(CliCheck, CorruptModelIsAFailNotACrash) {
-  TmpDir d("check");
+  TempDir d("check");
   write_case(d.path() / "corrupt", kRight);
   write_bytes(d / "corrupt/model.onnx", "garbage");
   const CliResult r = run_cli(check_ref(d / "corrupt"));

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli_util.h"
+#include "support/cli.h"
 
 using namespace inferlab::test;
 namespace fs = std::filesystem;

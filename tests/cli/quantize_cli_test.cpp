@@ -5,7 +5,7 @@
 
 #include <unistd.h>
 
-#include "cli_util.h"
+#include "support/cli.h"
 #include "zoo/model_builder.h"
 #include "zoo/zoo.h"
 

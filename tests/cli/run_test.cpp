@@ -2,9 +2,9 @@
 // with a message naming the file and node/field for every kind of bad model or input.
 #include <gtest/gtest.h>
 
-#include "../frontend/onnx_builder.h"
-#include "cli_util.h"
 #include "frontends/tensor_file.h"
+#include "support/cli.h"
+#include "support/onnx_builder.h"
 
 using namespace inferlab;
 using namespace inferlab::test;
@@ -32,7 +32,7 @@ void expect_rejected(const std::string& args, std::vector<std::string> needles) 
 }  // namespace
 
 TEST(CliRun, GivenInputWritesOutputsAndTop5) {
-  TmpDir d("run");
+  TempDir d("run");
   gemm_model().save(d / "m.onnx");
   // y = relu(x W^T + B) with W rows e0, e1, e2+e3 and B = (0.5, -0.5, 0).
   write_tensor_pb(d / "x.pb", f32({2, 4}, {1, 2, 3, 4, -1, 5, 0, -2}), "x");
@@ -53,7 +53,7 @@ TEST(CliRun, GivenInputWritesOutputsAndTop5) {
 }
 
 TEST(CliRun, NpyInput) {
-  TmpDir d("run");
+  TempDir d("run");
   relu_model().save(d / "m.onnx");
   write_tensor_npy(d / "x.npy", f32({1, 4}, {-1, 2, -3, 4}));
   const CliResult r =
@@ -65,7 +65,7 @@ TEST(CliRun, NpyInput) {
 }
 
 TEST(CliRun, RandomInputsAreSeeded) {
-  TmpDir d("run");
+  TempDir d("run");
   gemm_model().save(d / "m.onnx");
   auto run = [&](const std::string& seed, const std::string& out) {
     const CliResult r =
@@ -82,7 +82,7 @@ TEST(CliRun, RandomInputsAreSeeded) {
 }
 
 TEST(CliRun, ShapeOptionAndDumpGraph) {
-  TmpDir d("run");
+  TempDir d("run");
   gemm_model().save(d / "m.onnx");
   const CliResult r = run_cli(run_ref(d / "m.onnx" + " --shape x=4x4 --dump-graph"));
   ASSERT_EQ(r.status, 0) << r.out;
@@ -91,7 +91,7 @@ TEST(CliRun, ShapeOptionAndDumpGraph) {
 }
 
 TEST(CliRun, SymbolicBatchRunsWithBatchOneAndSaysSo) {
-  TmpDir d("run");
+  TempDir d("run");
   gemm_model().save(d / "m.onnx");
   const CliResult r = run_cli(run_ref(d / "m.onnx"));
   ASSERT_EQ(r.status, 0) << r.out;
@@ -102,14 +102,14 @@ TEST(CliRun, SymbolicBatchRunsWithBatchOneAndSaysSo) {
 // ---- bad models ----
 
 TEST(CliRunBadModel, Truncated) {
-  TmpDir d("run");
+  TempDir d("run");
   const std::string bytes = gemm_model().bytes();
   write_bytes(d / "m.onnx", bytes.substr(0, bytes.size() / 2));
   expect_rejected(d / "m.onnx", {d / "m.onnx"});
 }
 
 TEST(CliRunBadModel, RandomBytes) {
-  TmpDir d("run");
+  TempDir d("run");
   std::string bytes(3000, '\0');
   unsigned s = 7;
   for (auto& c : bytes) c = static_cast<char>((s = s * 1103515245 + 12345) >> 16);
@@ -118,12 +118,12 @@ TEST(CliRunBadModel, RandomBytes) {
 }
 
 TEST(CliRunBadModel, MissingFile) {
-  TmpDir d("run");
+  TempDir d("run");
   expect_rejected(d / "none.onnx", {d / "none.onnx"});
 }
 
 TEST(CliRunBadModel, Cycle) {
-  TmpDir d("run");
+  TempDir d("run");
   ModelBuilder b;
   b.input("x", {1}).output("z", {1});
   b.node("Add", {"x", "z"}, {"y"}, "add");
@@ -133,7 +133,7 @@ TEST(CliRunBadModel, Cycle) {
 }
 
 TEST(CliRunBadModel, DanglingInputName) {
-  TmpDir d("run");
+  TempDir d("run");
   ModelBuilder b;
   b.input("x", {1}).output("y", {1});
   b.node("Add", {"x", "ghost"}, {"y"}, "add");
@@ -142,7 +142,7 @@ TEST(CliRunBadModel, DanglingInputName) {
 }
 
 TEST(CliRunBadModel, NegativeDims) {
-  TmpDir d("run");
+  TempDir d("run");
   relu_model({1, -4}).save(d / "m.onnx");
   expect_rejected(d / "m.onnx", {d / "m.onnx", "graph input 'x'", "negative"});
   auto c = gemm_model();
@@ -152,7 +152,7 @@ TEST(CliRunBadModel, NegativeDims) {
 }
 
 TEST(CliRunBadModel, MoreThan2To40Elements) {
-  TmpDir d("run");
+  TempDir d("run");
   relu_model({1 << 20, 1 << 20, 2}).save(d / "m.onnx");
   expect_rejected(d / "m.onnx", {d / "m.onnx", "graph input 'x'", "2^40"});
   auto c = gemm_model();
@@ -162,7 +162,7 @@ TEST(CliRunBadModel, MoreThan2To40Elements) {
 }
 
 TEST(CliRunBadModel, MissingInitializer) {
-  TmpDir d("run");
+  TempDir d("run");
   auto b = gemm_model();
   b.graph().mutable_initializer()->DeleteSubrange(0, 1);  // drop W
   b.save(d / "m.onnx");
@@ -170,7 +170,7 @@ TEST(CliRunBadModel, MissingInitializer) {
 }
 
 TEST(CliRunBadModel, DataSizeNotMatchingDims) {
-  TmpDir d("run");
+  TempDir d("run");
   auto b = gemm_model();
   b.graph().mutable_initializer(0)->add_float_data(1.f);
   b.save(d / "m.onnx");
@@ -180,7 +180,7 @@ TEST(CliRunBadModel, DataSizeNotMatchingDims) {
 // ---- bad inputs ----
 
 TEST(CliRunBadInput, WrongShape) {
-  TmpDir d("run");
+  TempDir d("run");
   relu_model().save(d / "m.onnx");
   write_tensor_pb(d / "x.pb", f32({1, 5}, {1, 2, 3, 4, 5}), "x");
   expect_rejected(d / "m.onnx --input x=" + d / "x.pb", {d / "x.pb", "1x5", "'x'", "1x4"});
@@ -193,14 +193,14 @@ TEST(CliRunBadInput, WrongShape) {
 }
 
 TEST(CliRunBadInput, WrongDtype) {
-  TmpDir d("run");
+  TempDir d("run");
   relu_model().save(d / "m.onnx");
   write_tensor_pb(d / "x.pb", Tensor(DType::i64, {1, 4}), "x");
   expect_rejected(d / "m.onnx --input x=" + d / "x.pb", {d / "x.pb", "i64", "'x'", "f32"});
 }
 
 TEST(CliRunBadInput, NotATensorProto) {
-  TmpDir d("run");
+  TempDir d("run");
   relu_model().save(d / "m.onnx");
   relu_model().save(d / "model_as_input.pb");
   expect_rejected(d / "m.onnx --input x=" + d / "model_as_input.pb",
@@ -210,21 +210,21 @@ TEST(CliRunBadInput, NotATensorProto) {
 }
 
 TEST(CliRunBadInput, UnknownInputName) {
-  TmpDir d("run");
+  TempDir d("run");
   relu_model().save(d / "m.onnx");
   write_tensor_pb(d / "x.pb", f32({1, 4}, {1, 2, 3, 4}), "x");
   expect_rejected(d / "m.onnx --input nope=" + d / "x.pb", {"'nope'", "x"});
 }
 
 TEST(CliRunBadInput, OutputDirIsAFile) {
-  TmpDir d("run");
+  TempDir d("run");
   relu_model().save(d / "m.onnx");
   write_bytes(d / "file", "x");
   expect_rejected(d / "m.onnx --output-dir " + d / "file", {"--output-dir", d / "file"});
 }
 
 TEST(CliRunBadInput, MalformedOptions) {
-  TmpDir d("run");
+  TempDir d("run");
   relu_model().save(d / "m.onnx");
   expect_rejected(d / "m.onnx --input x", {"--input"});
   expect_rejected(d / "m.onnx --shape x=1xqx4", {"1xqx4"});

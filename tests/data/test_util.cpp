@@ -2,26 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <fstream>
 #include <random>
 
 namespace inferlab::data::test {
-
-TempDir::TempDir(const std::string& tag) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = "inferlab_data_" + tag;
-  if (info) name += std::string("_") + info->test_suite_name() + "_" + info->name();
-  path_ = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
 
 Image solid(int w, int h, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
   Image img(w, h, 3);

@@ -3,12 +3,12 @@
 // stored rows, and ranks given different models.
 #include <gtest/gtest.h>
 
-#include "../cli/cli_util.h"
 #include "backends/tiny_model.h"
 #include "bench/results_store.h"
 #include "fleet/distributed.h"
 #include "fleet_test_util.h"
 #include "ir/error.h"
+#include "support/cli.h"
 
 namespace fs = std::filesystem;
 using inferlab::fleet::RankFigures;

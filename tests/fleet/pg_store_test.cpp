@@ -12,12 +12,12 @@
 #include <set>
 #include <thread>
 
-#include "../cli/cli_util.h"
 #include "backends/tiny_model.h"
 #include "bench/results_db.h"
 #include "bench/results_pg.h"
 #include "fleet_test_util.h"
 #include "ir/error.h"
+#include "support/cli.h"
 
 namespace fs = std::filesystem;
 using inferlab::bench::open_results_store;

@@ -7,11 +7,11 @@
 #include <fstream>
 #include <set>
 
-#include "../cli/cli_util.h"
 #include "backends/tiny_model.h"
 #include "bench/results_store.h"
 #include "fleet/slurm.h"
 #include "fleet_test_util.h"
+#include "support/cli.h"
 
 namespace fs = std::filesystem;
 using inferlab::test::contains;

@@ -9,9 +9,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "../cli/cli_util.h"
 #include "formats_util.h"
 #include "frontends/caffe/caffe.pb.h"
+#include "support/cli.h"
 
 namespace inferlab::test {
 namespace {

@@ -5,9 +5,9 @@
 
 #include <regex>
 
-#include "../cli/cli_util.h"
 #include "formats_util.h"
 #include "frontends/tensor_file.h"
+#include "support/cli.h"
 
 namespace inferlab::test {
 namespace {

@@ -10,32 +10,15 @@
 #include <string>
 
 #include "inferlab/inferlab.h"
+#include "support/temp_dir.h"
 
 namespace inferlab::test {
 
 namespace fs = std::filesystem;
 
 // A folder removed when the test ends.
-class ModelDir {
- public:
-  ModelDir() {
-    static std::atomic<int> n{0};
-    path_ = fs::temp_directory_path() / fmt::format("inferlab-formats-{}-{}", ::getpid(), n++);
-    fs::create_directories(path_);
-  }
-  ~ModelDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const fs::path p = path_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
+struct ModelDir : TempDir {
+  ModelDir() : TempDir("formats") {}
 };
 
 // Runs `model` once on its (single) input `x` with the given engine; returns output `index`.

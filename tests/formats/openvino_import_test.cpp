@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <random>
 
-#include "../frontend/onnx_builder.h"
 #include "formats_util.h"
 #include "frontends/model_file.h"
 #include "frontends/openvino/ir_importer.h"
+#include "support/onnx_builder.h"
 #include "zoo/zoo.h"
 
 namespace inferlab::test {

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "frontends/onnx/onnx_importer.h"
-#include "onnx_builder.h"
+#include "support/onnx_builder.h"
 
 using namespace inferlab;
 using namespace inferlab::test;
@@ -33,7 +33,7 @@ std::string expect_import_error(const std::string& path, std::vector<std::string
 }  // namespace
 
 TEST(Importer, ReadsInputsOutputsAndNodes) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = gemm_model();
   b.save(d / "m.onnx");
   auto g = import_onnx(d / "m.onnx");
@@ -54,7 +54,7 @@ TEST(Importer, ReadsInputsOutputsAndNodes) {
 }
 
 TEST(Importer, MissingDimIsDynamic) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = relu_model();
   b.graph()
       .mutable_input(0)
@@ -68,7 +68,7 @@ TEST(Importer, MissingDimIsDynamic) {
 }
 
 TEST(Importer, InitializerListedAsInputIsConstant) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = gemm_model();
   b.input("W", {3, 4});  // old exporters list initializers among the inputs
   b.save(d / "m.onnx");
@@ -78,7 +78,7 @@ TEST(Importer, InitializerListedAsInputIsConstant) {
 }
 
 TEST(Importer, ConstantNodesBecomeConstants) {
-  TmpDir d("imp");
+  TempDir d("imp");
   ModelBuilder b;
   b.input("x", {2}).output("y", {2});
   auto attr = [&](const std::string& out, const std::string& name) {
@@ -126,7 +126,7 @@ TEST(Importer, ConstantNodesBecomeConstants) {
 }
 
 TEST(Importer, UnnamedNodesGetUniqueNames) {
-  TmpDir d("imp");
+  TempDir d("imp");
   ModelBuilder b;
   b.input("x", {1}).output("z", {1});
   b.node("Relu", {"x"}, {"a"});            // index 0, unnamed
@@ -146,7 +146,7 @@ TEST(Importer, UnnamedNodesGetUniqueNames) {
 }
 
 TEST(Importer, AttributeTypeFromFieldWhenUnset) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = gemm_model();
   b.graph().mutable_node(0)->mutable_attribute(0)->clear_type();  // as IR < 3 writers did
   auto* alpha = b.graph().mutable_node(0)->add_attribute();
@@ -163,7 +163,7 @@ TEST(Importer, AttributeTypeFromFieldWhenUnset) {
 }
 
 TEST(Importer, TopologicallySortsNodes) {
-  TmpDir d("imp");
+  TempDir d("imp");
   ModelBuilder b;
   b.input("x", {1}).output("z", {1});
   b.node("Relu", {"y"}, {"z"}, "second");
@@ -175,7 +175,7 @@ TEST(Importer, TopologicallySortsNodes) {
 }
 
 TEST(Importer, OpsetOutsideRangeIsUnsupported) {
-  TmpDir d("imp");
+  TempDir d("imp");
   for (int opset : {6, 18}) {
     ModelBuilder b(opset);
     b.input("x", {1}).output("y", {1});
@@ -194,7 +194,7 @@ TEST(Importer, OpsetOutsideRangeIsUnsupported) {
 }
 
 TEST(Importer, OtherDomainsAreKeptWithTheirOpset) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = relu_model();
   auto* o = b.proto().add_opset_import();
   o->set_domain("com.example");
@@ -210,7 +210,7 @@ TEST(Importer, OtherDomainsAreKeptWithTheirOpset) {
 }
 
 TEST(Importer, ModelImportingOnlyAnotherDomain) {
-  TmpDir d("imp");
+  TempDir d("imp");
   ModelBuilder b;
   b.proto().mutable_opset_import(0)->set_domain("ai.onnx.preview.training");
   b.input("x", {1}).output("y", {1});
@@ -225,7 +225,7 @@ TEST(Importer, ModelImportingOnlyAnotherDomain) {
 }
 
 TEST(Importer, ExternalDataInsideTheModelFolder) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = relu_model();
   auto& w = b.initializer("w", {2, 2}, {});
   w.set_data_location(onnx::TensorProto::EXTERNAL);
@@ -262,12 +262,12 @@ TEST(Importer, ExternalDataInsideTheModelFolder) {
 // ---- malformed models ----
 
 TEST(ImporterRobustness, MissingFile) {
-  TmpDir d("imp");
+  TempDir d("imp");
   expect_import_error(d / "nope.onnx", {d / "nope.onnx"});
 }
 
 TEST(ImporterRobustness, TruncatedFile) {
-  TmpDir d("imp");
+  TempDir d("imp");
   const std::string bytes = gemm_model().bytes();
   // Every cut either fails to parse or leaves a graph that fails validation; none may crash.
   int errors = 0;
@@ -286,7 +286,7 @@ TEST(ImporterRobustness, TruncatedFile) {
 }
 
 TEST(ImporterRobustness, RandomBytes) {
-  TmpDir d("imp");
+  TempDir d("imp");
   std::mt19937 rng(42);
   for (int i = 0; i < 50; ++i) {
     std::string bytes(1 + rng() % 4096, '\0');
@@ -299,7 +299,7 @@ TEST(ImporterRobustness, RandomBytes) {
 }
 
 TEST(ImporterRobustness, Cycle) {
-  TmpDir d("imp");
+  TempDir d("imp");
   ModelBuilder b;
   b.input("x", {1}).output("z", {1});
   b.node("Add", {"x", "z"}, {"y"}, "add");
@@ -309,7 +309,7 @@ TEST(ImporterRobustness, Cycle) {
 }
 
 TEST(ImporterRobustness, DanglingInputName) {
-  TmpDir d("imp");
+  TempDir d("imp");
   ModelBuilder b;
   b.input("x", {1}).output("y", {1});
   b.node("Add", {"x", "nowhere"}, {"y"}, "add");
@@ -318,7 +318,7 @@ TEST(ImporterRobustness, DanglingInputName) {
 }
 
 TEST(ImporterRobustness, MissingInitializer) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = gemm_model();
   b.graph().mutable_initializer()->RemoveLast();  // drop B, still read by Gemm 'fc'
   b.save(d / "m.onnx");
@@ -326,7 +326,7 @@ TEST(ImporterRobustness, MissingInitializer) {
 }
 
 TEST(ImporterRobustness, DanglingGraphOutput) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = relu_model();
   b.output("ghost", {1});
   b.save(d / "m.onnx");
@@ -334,7 +334,7 @@ TEST(ImporterRobustness, DanglingGraphOutput) {
 }
 
 TEST(ImporterRobustness, NegativeDims) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = relu_model({1, -3});
   b.save(d / "m.onnx");
   expect_import_error(d / "m.onnx", {d / "m.onnx", "graph input 'x'", "negative"});
@@ -346,7 +346,7 @@ TEST(ImporterRobustness, NegativeDims) {
 }
 
 TEST(ImporterRobustness, HugeDims) {
-  TmpDir d("imp");
+  TempDir d("imp");
   // 2^21 * 2^20 = 2^41 elements: beyond kMaxElements, rejected before anything is allocated.
   auto b = relu_model({1 << 21, 1 << 20});
   b.save(d / "m.onnx");
@@ -365,7 +365,7 @@ TEST(ImporterRobustness, HugeDims) {
 }
 
 TEST(ImporterRobustness, LargeButLegalDimsWithLittleDataDoNotAllocate) {
-  TmpDir d("imp");
+  TempDir d("imp");
   // 2^38 floats (1 TiB) declared, 12 values present: must fail on the count, not try to allocate.
   auto c = gemm_model();
   c.graph().mutable_initializer(0)->set_dims(0, std::int64_t{1} << 36);
@@ -378,7 +378,7 @@ TEST(ImporterRobustness, LargeButLegalDimsWithLittleDataDoNotAllocate) {
 }
 
 TEST(ImporterRobustness, DataSizeNotMatchingDims) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto c = gemm_model();
   c.graph().mutable_initializer(1)->add_float_data(9.f);  // B: 4 values for dims [3]
   c.save(d / "m.onnx");
@@ -386,7 +386,7 @@ TEST(ImporterRobustness, DataSizeNotMatchingDims) {
 }
 
 TEST(ImporterRobustness, DuplicateProducers) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = relu_model();
   b.node("Relu", {"x"}, {"y"}, "again");
   b.save(d / "m.onnx");
@@ -399,7 +399,7 @@ TEST(ImporterRobustness, DuplicateProducers) {
 }
 
 TEST(ImporterRobustness, ConstantWithoutValue) {
-  TmpDir d("imp");
+  TempDir d("imp");
   auto b = relu_model();
   b.node("Constant", {}, {"c"}, "k");
   b.save(d / "m.onnx");
@@ -407,7 +407,7 @@ TEST(ImporterRobustness, ConstantWithoutValue) {
 }
 
 TEST(ImporterRobustness, NoGraph) {
-  TmpDir d("imp");
+  TempDir d("imp");
   onnx::ModelProto m;
   m.set_ir_version(8);
   write_bytes(d / "m.onnx", m.SerializeAsString());

@@ -6,7 +6,7 @@
 
 #include "frontends/onnx/onnx_tensor.h"
 #include "frontends/tensor_file.h"
-#include "onnx_builder.h"
+#include "support/onnx_builder.h"
 
 using namespace inferlab;
 using namespace inferlab::test;
@@ -162,7 +162,7 @@ TEST(OnnxTensor, MalformedProtos) {
 // ---- files ----
 
 TEST(TensorFile, PbRoundTripKeepsName) {
-  TmpDir d("tf");
+  TempDir d("tf");
   Tensor t(DType::f32, {1, 3});
   t.data<float>()[0] = 1.f;
   t.data<float>()[2] = -3.f;
@@ -175,7 +175,7 @@ TEST(TensorFile, PbRoundTripKeepsName) {
 }
 
 TEST(TensorFile, NpyRoundTrip) {
-  TmpDir d("tf");
+  TempDir d("tf");
   for (Shape s : {Shape{}, Shape{5}, Shape{2, 3, 4}}) {
     Tensor t(DType::f32, s);
     for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = static_cast<float>(i) - 2;
@@ -193,7 +193,7 @@ TEST(TensorFile, NpyRoundTrip) {
 }
 
 TEST(TensorFile, ReadsNumpyWrittenHeader) {
-  TmpDir d("tf");
+  TempDir d("tf");
   // Exactly what numpy.save writes for np.arange(6, dtype='<i4').reshape(2, 3).
   std::string header = "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }";
   header += std::string(128 - 10 - header.size() - 1, ' ') + "\n";
@@ -212,7 +212,7 @@ TEST(TensorFile, ReadsNumpyWrittenHeader) {
 }
 
 TEST(TensorFile, NpyFloat64BecomesF32) {
-  TmpDir d("tf");
+  TempDir d("tf");
   std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }";
   header += std::string(128 - 10 - header.size() - 1, ' ') + "\n";
   std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
@@ -230,7 +230,7 @@ TEST(TensorFile, NpyFloat64BecomesF32) {
 }
 
 TEST(TensorFile, NotATensorProto) {
-  TmpDir d("tf");
+  TempDir d("tf");
   // A model file is a valid protobuf, but not a TensorProto.
   relu_model().save(d / "model.pb");
   std::string m = error_of([&] { read_tensor_file(d / "model.pb"); });
@@ -249,7 +249,7 @@ TEST(TensorFile, NotATensorProto) {
 }
 
 TEST(TensorFile, PbWithWrongDataSize) {
-  TmpDir d("tf");
+  TempDir d("tf");
   TP p = proto(TP::FLOAT, {1 << 20, 1 << 20});  // 2^40 floats declared, 4 bytes present
   p.set_raw_data(std::string(4, '\0'));
   write_bytes(d / "x.pb", p.SerializeAsString());

@@ -13,9 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "../cli/cli_util.h"
 #include "backends/tiny_model.h"
 #include "bench/results_db.h"
+#include "support/cli.h"
 
 extern char** environ;
 

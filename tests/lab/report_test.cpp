@@ -8,13 +8,13 @@
 #include <set>
 #include <sstream>
 
-#include "../cli/cli_util.h"
 #include "analysis/roofline_json.h"
 #include "bench/report.h"
 #include "bench/results_db.h"
 #include "bench/scale.h"
 #include "bench/sweep.h"
 #include "data/image.h"
+#include "support/cli.h"
 
 namespace fs = std::filesystem;
 using namespace inferlab;

@@ -1,7 +1,7 @@
 // Add, Sub, Mul, Div, Pow (numpy broadcasting, float and integer) and PRelu.
 #include <limits>
 
-#include "op_test_util.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

@@ -1,6 +1,6 @@
 // Identity, Dropout, Constant, Shape, Cast, and the folding of a PyTorch-style shape sub-graph.
-#include "op_test_util.h"
 #include "passes/shape_inference.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

@@ -2,7 +2,7 @@
 // Gather. They move bytes, so they are also checked on i64 (shape sub-graphs) and i8 data.
 #include <limits>
 
-#include "op_test_util.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <limits>
 
-#include "../ops_basic/op_test_util.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

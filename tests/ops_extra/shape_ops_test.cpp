@@ -1,7 +1,7 @@
 // ConstantOfShape, Expand, Tile, Range, and the folding of a PyTorch-style sub-graph that uses
 // them (torch.arange(x.size(1)).expand(...) style).
-#include "../ops_basic/op_test_util.h"
 #include "passes/shape_inference.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

@@ -1,6 +1,6 @@
 // Conv and ConvTranspose: hand-computed cases for padding, strides, dilations, groups, auto_pad,
 // output_padding and output_shape, in 1-D, 2-D and 3-D.
-#include "../ops_basic/op_test_util.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

@@ -1,5 +1,5 @@
 // Gemm (alpha, beta, transposes, C broadcasting) and MatMul (batched broadcasting, 1-D operands).
-#include "../ops_basic/op_test_util.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

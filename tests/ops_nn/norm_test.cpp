@@ -1,7 +1,7 @@
 // BatchNormalization, Softmax/LogSoftmax, ReduceMean/ReduceL2 and LpNormalization.
 #include <cmath>
 
-#include "../ops_basic/op_test_util.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

@@ -1,6 +1,6 @@
 // MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool: hand-computed windows with pads,
 // strides, dilations, ceil_mode, auto_pad and count_include_pad.
-#include "../ops_basic/op_test_util.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

@@ -1,6 +1,6 @@
 // Resize (opsets 10, 11, 13), Upsample (7, 9) and Pad: nearest modes, linear interpolation,
 // coordinate transformations, scales vs sizes, and pad modes.
-#include "../ops_basic/op_test_util.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

@@ -3,8 +3,8 @@
 // (quantize(float_op(dequantize(x), dequantize(w))) within one step, since the float sum rounds).
 #include <random>
 
-#include "../ops_basic/op_test_util.h"
 #include "ir/error.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

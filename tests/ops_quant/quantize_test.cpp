@@ -1,7 +1,7 @@
 // QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear: the ONNX rounding rule (half to even,
 // then saturation), per-tensor and per-axis parameters, opset 10 vs 13, and bad parameters.
-#include "../ops_basic/op_test_util.h"
 #include "ir/error.h"
+#include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;

@@ -3,10 +3,10 @@
 // empty dimension (SIGFPE in the MAC count). Each model is the minimal input, built here.
 #include <gtest/gtest.h>
 
-#include "../cli/cli_util.h"
-#include "../frontend/onnx_builder.h"
 #include "frontends/tensor_file.h"
 #include "inferlab/inferlab.h"
+#include "support/cli.h"
+#include "support/onnx_builder.h"
 
 using namespace inferlab;
 using namespace inferlab::test;
@@ -47,7 +47,7 @@ ModelBuilder conv_with_empty_weight(const std::string& op, std::vector<std::int6
 }  // namespace
 
 TEST(ImportCrash, NodeWithoutOutputsIsAnErrorNamingFileAndNode) {
-  TmpDir d("rel");
+  TempDir d("rel");
   abs_without_outputs().save(d / "noout.onnx");
   for (const char* engine : {"reference", "optimized"}) {
     const std::string e = compile_error(d / "noout.onnx", engine);
@@ -57,7 +57,7 @@ TEST(ImportCrash, NodeWithoutOutputsIsAnErrorNamingFileAndNode) {
 }
 
 TEST(ImportCrash, UnnamedRequiredOutputIsAnError) {
-  TmpDir d("rel");
+  TempDir d("rel");
   ModelBuilder b;
   b.input("x", {1, 4}).output("x", {1, 4});
   b.node("Shape", {"x"}, {""}, "shape");
@@ -67,7 +67,7 @@ TEST(ImportCrash, UnnamedRequiredOutputIsAnError) {
 }
 
 TEST(ImportCrash, TooManyOutputsAndInputsAreErrors) {
-  TmpDir d("rel");
+  TempDir d("rel");
   ModelBuilder b;
   b.input("x", {1, 4}).output("y", {1, 4});
   b.node("Relu", {"x"}, {"y", "z"}, "relu");
@@ -83,7 +83,7 @@ TEST(ImportCrash, TooManyOutputsAndInputsAreErrors) {
 }
 
 TEST(ImportCrash, ConvWeightWithZeroOutputChannelsIsAnError) {
-  TmpDir d("rel");
+  TempDir d("rel");
   conv_with_empty_weight("Conv", {0, 1, 3, 3}).save(d / "conv_w0.onnx");
   for (const char* engine : {"reference", "optimized"}) {
     const std::string e = compile_error(d / "conv_w0.onnx", engine);
@@ -95,7 +95,7 @@ TEST(ImportCrash, ConvWeightWithZeroOutputChannelsIsAnError) {
 }
 
 TEST(ImportCrash, ConvTransposeWeightWithAnEmptyDimensionIsAnError) {
-  TmpDir d("rel");
+  TempDir d("rel");
   conv_with_empty_weight("ConvTranspose", {1, 0, 3, 3}).save(d / "ct.onnx");
   const std::string e = compile_error(d / "ct.onnx", "optimized");
   EXPECT_NE(e.find("node 'conv' (ConvTranspose): weight shape 1x0x3x3 has an empty dimension"),
@@ -104,7 +104,7 @@ TEST(ImportCrash, ConvTransposeWeightWithAnEmptyDimensionIsAnError) {
 }
 
 TEST(ImportCrash, CliRunReportsTheBadNodeWithStatus2) {
-  TmpDir d("rel");
+  TempDir d("rel");
   abs_without_outputs().save(d / "noout.onnx");
   conv_with_empty_weight("Conv", {0, 1, 3, 3}).save(d / "conv_w0.onnx");
   for (const char* m : {"noout.onnx", "conv_w0.onnx"}) {
@@ -116,7 +116,7 @@ TEST(ImportCrash, CliRunReportsTheBadNodeWithStatus2) {
 
 // One bad case in a folder used to kill `check` before its summary; now it is one failed case.
 TEST(ImportCrash, CheckFolderWithOneBadCaseStillPrintsTheSummary) {
-  TmpDir d("rel");
+  TempDir d("rel");
   Tensor x(DType::f32, {1, 4});
   for (const char* c : {"a_bad", "b_good"}) {
     std::filesystem::create_directories(d.path() / c / "test_data_set_0");

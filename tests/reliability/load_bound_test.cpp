@@ -9,10 +9,10 @@
 #include <regex>
 #include <thread>
 
-#include "../cli/cli_util.h"
-#include "../frontend/onnx_builder.h"
 #include "bench/loadgen.h"
 #include "bench/scenario.h"
+#include "support/cli.h"
+#include "support/onnx_builder.h"
 
 using namespace inferlab;
 using namespace inferlab::bench;
@@ -123,7 +123,7 @@ TEST(LoadBound, ScenarioMarksASaturatedRepetitionInvalid) {
 
 // The probe's case: 5 GB and no end after 60 s before the bound.
 TEST(LoadBound, CliServerAtAHugeRateEndsOnTimeWithBoundedMemory) {
-  TmpDir d("rel");
+  TempDir d("rel");
   relu_model().save(d / "m.onnx");
   const auto t0 = std::chrono::steady_clock::now();
   const CliResult r = run_cli("bench " + d / "m.onnx" +

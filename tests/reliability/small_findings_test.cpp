@@ -3,10 +3,10 @@
 
 #include <filesystem>
 
-#include "../cli/cli_util.h"
-#include "../frontend/onnx_builder.h"
 #include "data/dataset.h"
 #include "data/image.h"
+#include "support/cli.h"
+#include "support/onnx_builder.h"
 
 using namespace inferlab;
 using namespace inferlab::test;
@@ -24,7 +24,7 @@ data::Image gradient(int w, int h) {
 }  // namespace
 
 TEST(SmallFindings, NegativeTimeIsRejectedLikeZero) {
-  TmpDir d("rel");
+  TempDir d("rel");
   relu_model().save(d / "m.onnx");
   for (const char* t : {"-1", "0"}) {
     const CliResult r = run_cli("bench " + d / "m.onnx" + " --no-db --time " + t);
@@ -34,7 +34,7 @@ TEST(SmallFindings, NegativeTimeIsRejectedLikeZero) {
 }
 
 TEST(SmallFindings, CompareOnATruncatedModelNamesTheFileAndTheReason) {
-  TmpDir d("rel");
+  TempDir d("rel");
   const std::string bytes = gemm_model().bytes();
   write_bytes(d / "cut.onnx", bytes.substr(0, bytes.size() / 2));
   const CliResult r = run_cli("compare " + d / "cut.onnx" + " --backends native --no-db");
@@ -68,7 +68,7 @@ TEST(SmallFindings, JpegWhoseHeaderClaimsMorePixelsThanItHoldsIsRejected) {
 }
 
 TEST(SmallFindings, SelfReferencingSymlinkInADatasetIsSkippedWithAReason) {
-  TmpDir d("rel");
+  TempDir d("rel");
   fs::create_directories(d.path() / "cat");
   data::write_file(d / "cat/a.jpg", data::encode_jpeg(gradient(8, 8)));
   fs::create_symlink("zz_loop.jpg", d.path() / "cat/zz_loop.jpg");

@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "../cli/cli_util.h"
-#include "../frontend/onnx_builder.h"
 #include "bench/results_db.h"
 #include "ir/error.h"
 #include "ir/output_file.h"
+#include "support/cli.h"
+#include "support/onnx_builder.h"
 
 using namespace inferlab;
 using namespace inferlab::test;
@@ -28,7 +28,7 @@ std::string error_of(const std::function<void()>& f) {
 
 // Runs the CLI with stdout sent to `stdout_to` and returns {status, stderr}.
 CliResult run_cli_stdout_to(const std::string& args, const std::string& stdout_to,
-                            const TmpDir& d) {
+                            const TempDir& d) {
   const std::string err = d / "stderr.txt";
   const std::string cmd =
       std::string(INFERLAB_BINARY_DIR) + "/inferlab " + args + " >" + stdout_to + " 2>" + err;
@@ -48,7 +48,7 @@ bool has_temporaries(const fs::path& dir) {
 }  // namespace
 
 TEST(Writes, AtomicWriteReplacesWholeFileAndLeavesNoTemporary) {
-  TmpDir d("rel");
+  TempDir d("rel");
   write_bytes(d / "out.json", "old content that is longer than the new one");
   write_file_atomically(d / "out.json", "{}\n", "--json file");
   EXPECT_EQ(read_bytes(d / "out.json"), "{}\n");
@@ -64,7 +64,7 @@ TEST(Writes, FullDiskIsAnErrorNamingTheDestination) {
 }
 
 TEST(Writes, MissingFolderAndDirectoryAreRejectedBeforeWriting) {
-  TmpDir d("rel");
+  TempDir d("rel");
   EXPECT_NE(
       error_of([&] { check_writable(d / "no/such/out.csv", "--csv file"); }).find("no folder"),
       std::string::npos);
@@ -77,7 +77,7 @@ TEST(Writes, MissingFolderAndDirectoryAreRejectedBeforeWriting) {
 }
 
 TEST(Writes, ResultsToFullStdoutIsExit2NotInternalError) {
-  TmpDir d("rel");
+  TempDir d("rel");
   {
     bench::ResultsDb db(d / "r.db");
     for (int i = 0; i < 200; ++i)  // more than stdio's buffer, so fmt's own write fails too
@@ -93,7 +93,7 @@ TEST(Writes, ResultsToFullStdoutIsExit2NotInternalError) {
 }
 
 TEST(Writes, BenchRejectsABadCsvDestinationBeforeMeasuring) {
-  TmpDir d("rel");
+  TempDir d("rel");
   relu_model().save(d / "m.onnx");
   const CliResult r =
       run_cli("bench " + d / "m.onnx" + " --no-db --time 30 --csv " + d / "missing/out.csv");
@@ -103,7 +103,7 @@ TEST(Writes, BenchRejectsABadCsvDestinationBeforeMeasuring) {
 }
 
 TEST(Writes, BenchCsvToFullDiskIsExit2) {
-  TmpDir d("rel");
+  TempDir d("rel");
   relu_model().save(d / "m.onnx");
   const CliResult r = run_cli("bench " + d / "m.onnx" +
                               " --no-db --time 0.2 --repetitions 1 --no-progress --csv /dev/full");
@@ -113,7 +113,7 @@ TEST(Writes, BenchCsvToFullDiskIsExit2) {
 
 // The lab's and the zoo's outputs go through the same checked writer.
 TEST(Writes, ZooModelToFullDiskIsExit2AndLeavesNoPartialFile) {
-  TmpDir d("rel");
+  TempDir d("rel");
   const CliResult full = run_cli("zoo mobilenet_v2 -o /dev/full");
   EXPECT_EQ(full.status, 2) << full.out;
   EXPECT_TRUE(contains(full.out, "/dev/full")) << full.out;

@@ -1,6 +1,6 @@
 #pragma once
-// Helpers for the zoo tests: zoo graphs built once per test binary, a self-removing temporary
-// folder and the path of the built `inferlab` binary.
+// Helpers for the zoo tests: zoo graphs built once per test binary and the path of the built
+// `inferlab` binary.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,7 +9,8 @@
 #include <memory>
 #include <string>
 
-#include "../cli/cli_util.h"
+#include "support/cli.h"
+#include "support/temp_dir.h"
 #include "zoo/zoo.h"
 
 namespace inferlab::zoo::test {
@@ -22,24 +23,7 @@ inline std::shared_ptr<const Graph> zoo_graph(const std::string& name) {
   return g;
 }
 
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("inferlab-zoo-test-" + tag + "-" + std::to_string(::getpid()) + "-" +
-             std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& file) const { return (path_ / file).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using inferlab::test::TempDir;
 
 inline std::string cli_path() {
   return std::string(INFERLAB_BINARY_DIR) + "/inferlab";

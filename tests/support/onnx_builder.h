@@ -1,7 +1,6 @@
 #pragma once
 // Builds small ONNX models with the protobuf API, so tests can write well-formed and deliberately
 // malformed models (cycles, dangling names, bad dims) without any external tool.
-// Header-only: tests/cli includes it as well.
 #include <onnx/onnx_pb.h>
 #include <unistd.h>
 
@@ -11,31 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace inferlab::test {
-
-// A fresh folder under the system temp dir, removed with the object.
-class TmpDir {
- public:
-  explicit TmpDir(const std::string& tag) {
-    static std::atomic<int> counter{0};
-    path_ =
-        std::filesystem::temp_directory_path() /
-        ("inferlab-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TmpDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TmpDir(const TmpDir&) = delete;
-  TmpDir& operator=(const TmpDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::string operator/(const std::string& rel) const { return (path_ / rel).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
