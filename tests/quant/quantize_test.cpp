@@ -232,3 +232,25 @@ TEST(Quantize, BatchNormIsFoldedBeforeQdqInGraphAndFile) {
   fs::remove(src);
   fs::remove(out);
 }
+
+TEST(Quantize, MaxPoolOutputSharesItsInputsQuantization) {
+  // conv1 -> relu1 -> MaxPool -> conv2: the pooled tensor is u8 with relu1's scale, so every
+  // backend can pool in int8 with no requantization.
+  zoo::ModelBuilder b("tiny_pool", 13);
+  b.add_input("x", {1, 3, 8, 8});
+  const auto r1 = b.relu(b.conv("x", "conv1", {3, 8, 3, 1, 1, 1, 1, true}), "relu1");
+  const auto p = b.max_pool(r1, "pool", 2, 2, 0);
+  b.classifier(b.conv(p, "conv2", {8, 8, 3, 1, 1, 1, 1, true}), "fc", 8, 4, "logits");
+  b.add_output("logits", {1, 4});
+  const std::string src =
+      (fs::temp_directory_path() / (std::to_string(getpid()) + "_q_pool.onnx")).string();
+  zoo::save_model(b.finish("pool test"), src);
+  const auto r = quant::quantize(*Core().read_model(src), inputs(8, 3), reference_options());
+  std::map<std::string, quant::ActivationQuant> a;
+  for (const auto& q : r.plan.activations) a[q.tensor] = q;
+  ASSERT_TRUE(a.count("relu1") && a.count("pool"));
+  EXPECT_EQ(a["pool"].type, DType::u8);
+  EXPECT_EQ(a["pool"].scale, a["relu1"].scale);
+  EXPECT_EQ(a["pool"].zero_point, a["relu1"].zero_point);
+  fs::remove(src);
+}
