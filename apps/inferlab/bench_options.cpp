@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "bench/dataset_samples.h"
+#include "calibration_cli.h"
 #include "cli_util.h"
 #include "frontends/tensor_file.h"
 #include "runtime/stream_pool.h"
@@ -26,6 +27,7 @@ void add_bench_options(CLI::App* cmd, BenchArgs& a) {
   cmd->add_option("--niter", a.iterations, "queries per repetition (benchmark_app -niter)");
   cmd->add_option("--shape", a.shapes, "NAME=1x3x224x224 (repeatable; benchmark_app -shape)");
   add_precision_option(cmd, a.backend.precision);
+  add_calibration_options(cmd, a.backend.calibration);
   cmd->add_flag("--pc,--perf-counters", a.perf_counters,
                 "per-layer counters, native and openvino backends (benchmark_app -pc)");
   cmd->add_option("--backend", a.backend_name,
@@ -57,7 +59,8 @@ void add_bench_options(CLI::App* cmd, BenchArgs& a) {
                   "else results.db)");
   cmd->add_flag("--no-db", a.no_db, "do not record results in the database");
   cmd->add_option("--dataset", a.dataset, "fill the sample library from this image folder");
-  cmd->add_option("--preset", a.preset, "preprocessing preset for --dataset (e.g. imagenet)");
+  cmd->add_option("--preset", a.preset,
+                  "preprocessing preset for --dataset and --calibration (e.g. imagenet)");
 }
 
 namespace {
@@ -93,8 +96,12 @@ void resolve_bench_args(BenchArgs& a) {
     fail("--opt-level must be 0, 1, 2 or 99 (got {})", b.opt_level);
   if (a.api == "sync" && a.nireq > 1) fail("--api sync runs one request: drop --nireq {}", a.nireq);
 
-  if (a.dataset.empty() != a.preset.empty())
+  if (!a.dataset.empty() && a.preset.empty())
     fail("--dataset and --preset go together (the preset says how to preprocess the images)");
+  if (!a.preset.empty() && a.dataset.empty() && b.calibration.dir.empty())
+    fail("--preset says how to preprocess --dataset or --calibration images: give one of them");
+  b.calibration.preset = a.preset;
+  data::check_calibration_request(b.calibration, b.precision);
   if (!a.dataset.empty() && !a.inputs.empty()) fail("give --dataset or --input, not both");
   b.model = a.model;
   if (!std::filesystem::exists(a.model)) fail("model file '{}' does not exist", a.model);

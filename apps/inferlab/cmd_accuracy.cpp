@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "backends/backend.h"
+#include "calibration_cli.h"
 #include "cli_util.h"
 #include "command.h"
 #include "data/agreement.h"
@@ -29,7 +30,8 @@ struct AccuracyOptions {
   std::size_t limit = 0, every = 1;
   int batch = 8, threads = 2;
   Precision precision = Precision::f32;
-  std::string precision_layers;  // as compiled (native)
+  std::string precision_layers;          // as compiled (native)
+  data::CalibrationRequest calibration;  // --calibration; preprocessed like the dataset
   double max_skipped = 0.01;
   double score_threshold = -1, iou_threshold = -1;
 };
@@ -65,6 +67,10 @@ std::unique_ptr<BackendModel> open_backend_model(const AccuracyOptions& o) {
   bo.engine = o.engine;
   bo.conv_algo = o.conv_algo;
   bo.precision = o.precision;
+  bo.calibration = o.calibration;
+  bo.calibration.preset = o.preset;
+  bo.calibration.preprocess = o.preprocess;
+  data::check_calibration_request(bo.calibration, o.precision);
   bo.streams = 1;
   bo.pin = false;  // the decode workers share the cores
   bo.async = false;
@@ -259,6 +265,7 @@ void run_accuracy(AccuracyOptions o) {  // a copy: records what was compiled
              eo.batch);
   fmt::print("precision:  {}{}\n", precision_name(o.precision),
              o.precision_layers.empty() ? "" : " (" + o.precision_layers + ")");
+  for (const auto& note : model->backend->info().notes) fmt::print("note: {}\n", note);
   std::fflush(stdout);
   const EvalResult r = evaluate(*ds, runner, eo);
   print_summary(o, r, *ds);
@@ -338,6 +345,7 @@ void setup(CLI::App& root) {
   cmd->add_option("--engine", o->engine, "native engine: optimized or reference")
       ->check(CLI::IsMember({"optimized", "reference"}));
   add_precision_option(cmd, o->precision);
+  add_calibration_options(cmd, o->calibration);
   cmd->add_option("--json", o->json, "write the metrics as JSON");
   cmd->add_option("--predictions", o->predictions, "write per-image predictions as JSON");
   cmd->add_option("--compare", o->compare,

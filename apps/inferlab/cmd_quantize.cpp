@@ -60,10 +60,7 @@ void run_quantize(const QuantizeCliOptions& o) {
   const data::PreprocessConfig pre =
       o.preprocess.empty() ? data::preset(o.preset) : data::load_preprocess_config(o.preprocess);
   const auto cal = data::load_calibration(o.dataset, pre, {in.name, in.dtype, in.shape}, o.samples);
-  fmt::print("calibration: {} images of {} ({}), every {}th from '{}' to '{}'\n", cal.inputs.size(),
-             cal.dataset_size, cal.describe,
-             cal.indices.size() > 1 ? cal.indices[1] - cal.indices[0] : 1, cal.names.front(),
-             cal.names.back());
+  fmt::print("calibration: {}\n", data::describe_calibration(cal));
   if (!o.calibration_list.empty()) {
     std::string list;
     for (const auto& n : cal.names) list += n + "\n";

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "calibration_cli.h"
 #include "cli_util.h"
 #include "command.h"
 #include "frontends/tensor_file.h"
@@ -19,6 +20,7 @@ struct RunOptions {
   std::int64_t batch = 0;
   std::uint64_t seed = 0;
   Precision precision = Precision::f32;
+  data::CalibrationRequest calibration;
   bool dump_graph = false;
 };
 
@@ -63,9 +65,15 @@ void run(const RunOptions& o) {
     file_of[name] = file;
     if (!co.shapes.count(name) && o.batch == 0) co.shapes[name] = given[name].shape();
   }
+  data::check_calibration_request(o.calibration, o.precision);
   Core core;
   auto model = core.read_model(o.model, o.weights);
   for (const auto& [name, t] : given) check_given_input(*model, o, name, t, file_of[name]);
+  std::string quantized;
+  if (auto q = data::quantize_for_precision(*model, o.precision, o.calibration, &quantized)) {
+    model = q;
+    fmt::print("{}\n", quantized);
+  }
   CompiledModel cm = core.compile_model(model, co);
   for (const auto& note : cm.notes()) fmt::print("note: {}\n", note);
   if (o.dump_graph) fmt::print("{}", cm.dump_graph());
@@ -135,6 +143,11 @@ void setup(CLI::App& root) {
       ->check(CLI::IsMember({"auto", "direct", "winograd"}));
   cmd->add_option("--seed", o->seed, "seed of the random inputs");
   add_precision_option(cmd, o->precision);
+  add_calibration_options(cmd, o->calibration);
+  cmd->add_option("--preset", o->calibration.preset,
+                  "preprocessing preset of the --calibration images (e.g. imagenet, cifar10)");
+  cmd->add_option("--preprocess", o->calibration.preprocess,
+                  "preprocessing config (JSON) of the --calibration images instead of a preset");
   cmd->add_flag("--dump-graph", o->dump_graph,
                 "print the compiled graph (after optimization passes)");
   cmd->callback([o] { run(*o); });

@@ -28,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 
 struct StudyCmd {
   std::string model, dataset, preset, workdir = "study", db = "results.db", output = "study.html";
+  std::string calibration;  // i8 stage of an FP32 model: calibration images (with --preset)
   double budget_min = 5;
   std::size_t limit = 200;
 };
@@ -154,6 +155,7 @@ void precision_stage(const StudyCmd& c, const std::string& model, const SweepSum
     p.budget_min = 0.1 * c.budget_min;
     p.dataset = c.dataset;
     p.preset = c.preset;
+    p.calibration.dir = c.calibration;
     p.db = c.db;
     run_sweep_command(p, (fs::path(c.workdir) / "precisions.json").string());
   }
@@ -233,6 +235,9 @@ void setup(CLI::App& root) {
   cmd->add_option("--budget", c->budget_min, "minutes for the whole study (default 5)");
   cmd->add_option("--dataset", c->dataset, "image folder: inputs of every run, and accuracy");
   cmd->add_option("--preset", c->preset, "preprocessing preset for --dataset (e.g. imagenet)");
+  cmd->add_option("--calibration", c->calibration,
+                  "precisions stage: quantize the FP32 model in memory for i8 on images of this "
+                  "folder (preprocessed by --preset); without it i8 is refused on an FP32 model");
   cmd->add_option("--limit", c->limit, "accuracy: first N images (default 200)");
   cmd->add_option("--workdir", c->workdir,
                   "folder for the zoo model and JSON files (default study)");

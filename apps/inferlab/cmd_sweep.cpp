@@ -62,6 +62,12 @@ SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path)
              plan.run.budget_s > 0 ? fmt::format(" (budget {:.1f} min)", plan.run.budget_s / 60)
                                    : std::string());
   fmt::print("inputs: {}\n", plan.run.inputs_note.value("description", ""));
+  if (const auto& c = plan.run.base.calibration; !c.dir.empty())
+    fmt::print(
+        "i8 points: the model is quantized in memory once, calibrated on {} images spread over "
+        "{} (preset {}), as `inferlab quantize --samples {}` does; each i8 result's settings "
+        "record it\n",
+        c.samples, c.dir, c.preset, c.samples);
   sum.out = bench::run_sweep(plan.points, plan.run, *db, print_point);
   sum.answers = bench::sweep_answers(sum.out.results, a.latency_bound_ms);
   for (const auto& ans : sum.answers) {

@@ -7,6 +7,7 @@
 #include "bench/dataset_samples.h"
 #include "bench/fingerprint.h"
 #include "bench_options.h"
+#include "calibration_cli.h"
 #include "runtime/stream_pool.h"
 
 namespace inferlab::cli {
@@ -31,7 +32,9 @@ void add_sweep_options(CLI::App* cmd, SweepArgs& a) {
   cmd->add_option("--conv-algo", a.conv_algo, "native engine: auto, direct or winograd")
       ->check(CLI::IsMember({"auto", "direct", "winograd"}));
   cmd->add_option("--dataset", a.dataset, "fill the sample library from this image folder");
-  cmd->add_option("--preset", a.preset, "preprocessing preset for --dataset (e.g. imagenet)");
+  cmd->add_option("--preset", a.preset,
+                  "preprocessing preset for --dataset and --calibration (e.g. imagenet)");
+  add_calibration_options(cmd, a.calibration);
   cmd->add_flag("--no-prune", a.no_prune, "measure every batch (no pruning)");
   cmd->add_option(
       "--db", a.db,
@@ -107,11 +110,23 @@ SweepPlan plan_sweep(const SweepArgs& a) {
   r.base.model = a.model;
   r.base.engine = a.engine;
   r.base.conv_algo = a.conv_algo;
-  r.samples = sample_fn(a.model, a.seed, a.dataset, a.preset);
-  r.inputs_note = inputs_note(a.seed, a.dataset, a.preset);
-  const nlohmann::json settings = {{"repetitions", a.repetitions}, {"duration_s", dur},
-                                   {"warmup", a.warmup},           {"engine", a.engine},
-                                   {"conv_algo", a.conv_algo},     {"inputs", r.inputs_note}};
+  // The preset may serve --calibration alone; the sample library then stays random.
+  const bool calibrating = !a.calibration.dir.empty();
+  const std::string samples_preset = calibrating && a.dataset.empty() ? "" : a.preset;
+  r.samples = sample_fn(a.model, a.seed, a.dataset, samples_preset);
+  r.inputs_note = inputs_note(a.seed, a.dataset, samples_preset);
+  r.base.calibration = a.calibration;
+  r.base.calibration.preset = a.preset;
+  if (calibrating && std::find(plan.grid.precisions.begin(), plan.grid.precisions.end(), "i8") ==
+                         plan.grid.precisions.end())
+    fail("--calibration quantizes the model for the i8 points: add i8 to --precision");
+  if (calibrating) data::check_calibration_request(r.base.calibration, Precision::i8);
+  nlohmann::json settings = {{"repetitions", a.repetitions}, {"duration_s", dur},
+                             {"warmup", a.warmup},           {"engine", a.engine},
+                             {"conv_algo", a.conv_algo},     {"inputs", r.inputs_note}};
+  if (calibrating)
+    settings["calibration"] = {
+        {"dir", a.calibration.dir}, {"preset", a.preset}, {"samples", a.calibration.samples}};
   r.id = bench::sweep_id(std::filesystem::absolute(a.model).string(), plan.grid, settings);
   r.fingerprint = bench::collect_fingerprint(bench::current_command_line());
   plan.estimate_s = bench::estimate_sweep_seconds(plan.points.size(), a.repetitions, dur);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bench/sweep_run.h"
+#include "data/calibration.h"
 
 namespace inferlab::cli {
 
@@ -19,6 +20,7 @@ struct SweepArgs {
   std::uint64_t seed = 0;
   std::string engine = "optimized", conv_algo = "auto";
   std::string dataset, preset;
+  data::CalibrationRequest calibration;  // i8 points of an FP32 model (preset: --preset)
   bool no_prune = false;
   std::string db;  // empty: $INFERLAB_DB, else results.db
 };

@@ -10,6 +10,7 @@
 
 #include "bench/loadgen.h"
 #include "bench/report.h"
+#include "data/calibration.h"
 #include "inferlab/inferlab.h"
 
 namespace inferlab::backends {
@@ -32,6 +33,9 @@ struct BackendOptions {
   bool perf_counters = false;
   int opt_level = 99;      // ORT graph optimisation level: 0, 1, 2, 99
   double timeout_s = 600;  // peers: longest wait for one reply of the worker
+  // native only: --precision i8 on an FP32 model quantizes it in memory on these images
+  // (data::quantize_for_precision); peers refuse it (they run a QDQ file from inferlab quantize).
+  data::CalibrationRequest calibration;
 };
 
 using TensorMap = std::map<std::string, Tensor>;

@@ -24,6 +24,11 @@ void check_backend_name(const std::string& name) {
 std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOptions& o) {
   check_backend_name(name);
   if (name == "native") return open_native_backend(o);
+  if (!o.calibration.dir.empty() && o.precision == Precision::i8)
+    fail(
+        "--calibration quantizes in memory for the native engine only; for {}, write the QDQ "
+        "model with `inferlab quantize` and run that file",
+        name);
   return open_peer_backend(name, o);
 }
 

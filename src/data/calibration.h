@@ -30,6 +30,31 @@ CalibrationSet load_calibration(const std::string& dir, PreprocessConfig pre, co
 std::shared_ptr<Graph> quantize_with_calibration(const Graph& fp32, const std::string& dir,
                                                  const PreprocessConfig& pre,
                                                  std::size_t samples = 300,
-                                                 const quant::QuantizeOptions& options = {});
+                                                 const quant::QuantizeOptions& options = {},
+                                                 std::string* summary = nullptr);
+
+// One line naming the calibration images: "300 images of 10000 (layout), every 33rd from 'a' to
+// 'b'" (printed by `inferlab quantize` and by the in-memory path alike).
+std::string describe_calibration(const CalibrationSet& c);
+
+// What `--precision i8 --calibration DIR --preset P [--calibration-samples N]` asks of the run,
+// bench, accuracy and sweep commands.
+struct CalibrationRequest {
+  std::string dir;                 // "" = no calibration data given
+  std::string preset, preprocess;  // how the images are preprocessed (preset or JSON file)
+  std::size_t samples = 300;
+};
+
+// Checks a request before any work: --calibration only with --precision i8, with a preset or a
+// preprocessing file, and a positive sample count. Error otherwise.
+void check_calibration_request(const CalibrationRequest& r, Precision p);
+
+// The model a run at precision `p` compiles: for i8 with calibration data, the FP32 model
+// quantized in memory through quantize_with_calibration (one code path with `inferlab
+// quantize`), and `summary` says with which images; otherwise nullptr (compile the model as
+// read; without calibration data the engine refuses i8 on an FP32 model). A model that is
+// already quantized is an Error: calibrating it again would be a silent change of the model.
+std::shared_ptr<Graph> quantize_for_precision(const Graph& model, Precision p,
+                                              const CalibrationRequest& r, std::string* summary);
 
 }  // namespace inferlab::data

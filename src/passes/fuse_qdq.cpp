@@ -9,7 +9,8 @@
 //   - DQ(x), DQ(W const) [, bias] -> Conv [-> BatchNormalization] -> Q: QLinearConv, the BN
 //     folded exactly into the per-channel weight scales (and signs), the bias quantized to s32
 //     with the scale x_scale * w_scale[m];
-//   - DQ(a), DQ(b) -> Add -> Q: QLinearAdd (com.microsoft; u8/s8 operands may differ).
+//   - DQ(a), DQ(b) -> Add -> Q: QLinearAdd (com.microsoft; u8/s8 operands may differ);
+// After shape inference, fuse_qdq_sum.cpp merges QLinearConv -> QLinearAdd.
 // A pattern that does not match exactly stays as it is and runs in f32 (reported per layer).
 #include <cmath>
 #include <limits>

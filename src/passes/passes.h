@@ -31,6 +31,10 @@ int fuse_residual_add(Graph& g);
 // becomes QLinearConv and DQ(a), DQ(b) -> Add -> Q becomes QLinearAdd. Returns the number of
 // Conv/Add fused.
 int fuse_qdq(Graph& g);
+// After shape inference, for precision i8: QLinearConv -> QLinearAdd (the conv's output read by
+// the add alone, operands of the output's shape) becomes inferlab.QLinearConvSum, the add as
+// the conv's int8 `sum` post-op. Returns the number fused.
+int fuse_qdq_sum(Graph& g);
 
 // The whole pipeline: identity removal, BatchNorm folding, activation fusion, residual fusion,
 // activation fusion again (the Relu after an Add), dead-node elimination, topological sort.

@@ -6,8 +6,21 @@
 namespace inferlab::quant {
 namespace {
 
+// The tensor a MaxPool chain reads (t itself when no MaxPool produced it): max pooling keeps
+// values, so its output takes its input's quantization. Equal parameters on both sides let
+// ONNX Runtime and OpenVINO run the pooling on int8 (DQ -> MaxPool -> Q with equal parameters
+// is dropped) and inferlab remove the Q(DQ) pair (fuse_qdq).
+std::string pooled_source(const Graph& g, std::string t) {
+  for (auto p = g.producer(t);
+       p >= 0 && g.nodes[static_cast<std::size_t>(p)].op_type == "MaxPool" &&
+       g.nodes[static_cast<std::size_t>(p)].has_input(0);
+       p = g.producer(t))
+    t = g.nodes[static_cast<std::size_t>(p)].inputs[0];
+  return t;
+}
+
 bool produced_by_relu(const Graph& g, const std::string& t) {
-  const auto p = g.producer(t);
+  const auto p = g.producer(pooled_source(g, t));
   return p >= 0 && g.nodes[static_cast<std::size_t>(p)].op_type == "Relu";
 }
 
@@ -145,7 +158,8 @@ QuantPlan make_plan(const Graph& g, const std::vector<Layer>& layers,
     auto it = index.find(t);
     if (it == index.end()) {
       it = index.emplace(t, p.activations.size()).first;
-      p.activations.push_back(activation(t, u8, stats.at(t), o));
+      const auto src = stats.find(pooled_source(g, t));
+      p.activations.push_back(activation(t, u8, src != stats.end() ? src->second : stats.at(t), o));
     }
     return p.activations[it->second];
   };

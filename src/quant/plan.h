@@ -29,6 +29,15 @@ QuantPlan make_plan(const Graph& g, const std::vector<Layer>& layers,
                     const std::set<std::string>& keep,
                     const std::map<std::string, TensorStats>& stats, const QuantizeOptions& o);
 
+// `fp32` with every BatchNormalization that follows a Conv / Gemm folded into it
+// (passes/fold_batchnorm.cpp); `unfolded_output` maps the folded node's output (the former BN
+// output) to its output before folding, so the ONNX writer can fold the same pairs in the file.
+struct FoldedModel {
+  std::shared_ptr<Graph> graph;
+  std::map<std::string, std::string> unfolded_output;
+};
+FoldedModel fold_batchnorm_for_quantization(const Graph& fp32);
+
 // apply_plan that also reports, for each quantized activation, the name of its dequantized copy.
 std::shared_ptr<Graph> apply_plan_named(const Graph& fp32, const QuantPlan& plan,
                                         std::map<std::string, std::string>* dequantized);

@@ -112,13 +112,60 @@ void drop_unused(onnx::GraphProto& g, const std::set<std::string>& names) {
   }
 }
 
+void set_float_attribute(onnx::NodeProto& n, const std::string& name, float v) {
+  for (auto& a : *n.mutable_attribute())
+    if (a.name() == name) {
+      a.set_f(v);
+      return;
+    }
+  auto* a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::FLOAT);
+  a->set_f(v);
+}
+
+// The BatchNormalizations the plan folded (WeightQuant::unfolded_output) are folded here too: the
+// Conv / Gemm takes over the BN's output, its f32 weight and bias (replaced by the plan's, which
+// include the BN) and the BN's statistics become unused, and the BN node goes.
+void fold_planned_batchnorms(onnx::GraphProto& g, const QuantPlan& plan,
+                             std::set<std::string>& replaced) {
+  std::map<std::string, std::string> folded;  // node output before folding -> BN output
+  for (const auto& q : plan.weights)
+    if (!q.unfolded_output.empty()) folded[q.unfolded_output] = q.node_output;
+  if (folded.empty()) return;
+  std::set<std::string> bn_outputs;
+  for (auto& n : *g.mutable_node()) {
+    if (n.output_size() == 0) continue;
+    auto it = folded.find(n.output(0));
+    if (it == folded.end()) continue;
+    for (int i = 1; i < n.input_size(); ++i) replaced.insert(n.input(i));
+    n.set_output(0, it->second);
+    if (n.input_size() == 2) n.add_input("");  // the folded bias is set by apply()
+    if (n.op_type() == "Gemm") {               // alpha and beta are in the folded constants
+      set_float_attribute(n, "alpha", 1.f);
+      set_float_attribute(n, "beta", 1.f);
+    }
+    bn_outputs.insert(it->second);
+  }
+  auto* nodes = g.mutable_node();
+  for (int i = nodes->size() - 1; i >= 0; --i) {
+    const auto& n = nodes->Get(i);
+    if (n.op_type() != "BatchNormalization" || n.output_size() == 0 ||
+        !bn_outputs.count(n.output(0)))
+      continue;
+    for (int k = 1; k < n.input_size(); ++k) replaced.insert(n.input(k));
+    nodes->DeleteSubrange(i, 1);
+  }
+}
+
 void apply(onnx::ModelProto& m, const QuantPlan& plan) {
   Writer w(m);
   onnx::GraphProto& g = *m.mutable_graph();
+  std::set<std::string> replaced;
+  fold_planned_batchnorms(g, plan, replaced);
   std::vector<onnx::NodeProto> front;                         // weight DQs, graph-input QDQs
   std::map<std::string, std::vector<onnx::NodeProto>> after;  // tensor -> its Q, DQ
   std::map<std::string, std::string> weight_of, bias_of;      // node output -> new input
-  std::set<std::string> replaced;
   for (const auto& q : plan.weights) {
     const auto M = static_cast<std::int64_t>(q.scale.size());
     const std::string wq = w.initializer(q.weight + "_quantized", q.q);

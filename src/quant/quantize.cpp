@@ -71,8 +71,12 @@ std::vector<double> measure(const Graph& fp32, const Graph& qg,
 // Builds the QDQ graph for `keep` and fills the per-layer report and the output error.
 void evaluate(const Graph& g, const std::vector<Layer>& layers, const std::set<std::string>& keep,
               const std::map<std::string, TensorStats>& stats, const std::vector<Tensor>& inputs,
-              const QuantizeOptions& o, QuantizeResult& r) {
+              const QuantizeOptions& o, const std::map<std::string, std::string>& unfolded,
+              QuantizeResult& r) {
   r.plan = make_plan(g, layers, keep, stats, o);
+  for (auto& w : r.plan.weights)
+    if (auto it = unfolded.find(w.node_output); it != unfolded.end())
+      w.unfolded_output = it->second;
   std::map<std::string, std::string> dq;
   r.graph = apply_plan_named(g, r.plan, &dq);
   auto q_name = [&](const std::string& t) { return dq.count(t) ? dq.at(t) : t; };
@@ -104,9 +108,12 @@ void evaluate(const Graph& g, const std::vector<Layer>& layers, const std::set<s
 
 }  // namespace
 
-QuantizeResult quantize(const Graph& fp32, const std::vector<Tensor>& calibration,
+QuantizeResult quantize(const Graph& original, const std::vector<Tensor>& calibration,
                         const QuantizeOptions& o) {
   if (calibration.empty()) fail("quantization needs calibration inputs, none were given");
+  // Everything below (calibration, plan, error reference) sees the BN-folded model.
+  const FoldedModel folded = fold_batchnorm_for_quantization(original);
+  const Graph& fp32 = *folded.graph;
   const auto layers = find_layers(fp32);
   if (layers.empty())
     fail("the model has no Conv, Gemm or MatMul with constant weights to quantize");
@@ -118,7 +125,7 @@ QuantizeResult quantize(const Graph& fp32, const std::vector<Tensor>& calibratio
       keep.insert(name);
       continue;
     }
-    const bool node = std::any_of(fp32.nodes.begin(), fp32.nodes.end(),
+    const bool node = std::any_of(original.nodes.begin(), original.nodes.end(),
                                   [&](const Node& n) { return n.name == name; });
     if (node)
       fail(
@@ -130,7 +137,7 @@ QuantizeResult quantize(const Graph& fp32, const std::vector<Tensor>& calibratio
   QuantizeResult r;
   r.calibration_samples = calibration.size();
   const auto stats = collect_stats(fp32, calibration_points(fp32, layers), calibration, o);
-  evaluate(fp32, layers, keep, stats, calibration, o, r);
+  evaluate(fp32, layers, keep, stats, calibration, o, folded.unfolded_output, r);
   while (o.error_target > 0 && r.output_error > o.error_target &&
          static_cast<int>(r.auto_kept.size()) < o.max_auto_kept) {
     const LayerReport* worst = nullptr;
@@ -139,7 +146,7 @@ QuantizeResult quantize(const Graph& fp32, const std::vector<Tensor>& calibratio
     if (!worst) break;
     r.auto_kept.push_back(worst->node);
     keep.insert(worst->node);
-    evaluate(fp32, layers, keep, stats, calibration, o, r);
+    evaluate(fp32, layers, keep, stats, calibration, o, folded.unfolded_output, r);
     r.auto_errors.push_back(r.output_error);
   }
   r.kept_fp32.assign(keep.begin(), keep.end());

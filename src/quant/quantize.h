@@ -45,8 +45,12 @@ struct ActivationQuant {
 struct WeightQuant {
   std::string node, weight, bias;  // value names ("" bias: none)
   std::string node_output;         // the node's first output: identifies it in the ONNX file
-  std::int64_t axis = 0;           // output-channel axis of the weight
-  Tensor q;                        // i8
+  // Set when a BatchNormalization was folded into the node (weight and bias include it): the
+  // node's output before folding; in the ONNX file the node then takes over the BN's output
+  // (node_output) and the BN is removed.
+  std::string unfolded_output;
+  std::int64_t axis = 0;  // output-channel axis of the weight
+  Tensor q;               // i8
   std::vector<float> scale;
   Tensor bias_q;  // i32, scale = input scale x weight scale
   std::vector<float> bias_scale;

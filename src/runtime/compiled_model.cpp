@@ -117,6 +117,7 @@ CompiledModel Core::compile_model(const std::shared_ptr<const Graph>& model,
   // Before folding, which would turn DequantizeLinear of constant weights into f32 weights.
   if (options.precision == Precision::i8) fuse_qdq(*g);
   infer_shapes_and_fold(*g);
+  if (options.precision == Precision::i8) fuse_qdq_sum(*g);
   for (const auto& n : g->inputs) impl->inputs.push_back({n, g->value(n).dtype, g->value(n).shape});
   for (const auto& n : g->outputs)
     impl->outputs.push_back({n, g->value(n).dtype, g->value(n).shape});

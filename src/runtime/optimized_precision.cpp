@@ -62,7 +62,8 @@ void check_precision_request(const Graph& g, Precision p) {
     if (quantized_op(n.op_type)) return;
   fail(
       "precision i8 needs a quantized model (QuantizeLinear/DequantizeLinear or QLinear* nodes) "
-      "and this one has none: quantize it first, or run f32 or bf16");
+      "and this one has none: give calibration images (--calibration DIR --preset P) to "
+      "quantize it in memory, write a QDQ model with `inferlab quantize`, or run f32 or bf16");
 }
 
 void check_precision_result(const Graph& g, const std::vector<LayerProfile>& layers, Precision p) {

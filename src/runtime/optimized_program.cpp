@@ -97,6 +97,8 @@ class OptimizedProgram final : public Program {
     if (slots_[slot].alias_of >= 0) use(slots_[slot].alias_of);
   }
   int new_alias(int base, const md& desc);
+  // An alias of `base`'s bytes that holds `value` (another type of the same size) as `desc`.
+  int retyped_alias(int base, const std::string& value, const md& desc);
   void add_reorder(int src, int dst, int entry);
   void add_reference(const Node& n, int entry);
   bool add_view(const Node& n);
@@ -178,6 +180,15 @@ int OptimizedProgram::new_alias(int base, const md& desc) {
   s.def = static_cast<int>(steps_.size());
   slots_.push_back(std::move(s));
   return static_cast<int>(slots_.size()) - 1;
+}
+
+int OptimizedProgram::retyped_alias(int base, const std::string& value, const md& desc) {
+  const int a = new_alias(base, desc);
+  Slot& s = slots_[a];
+  s.value = value;
+  s.dtype = graph_->value(value).dtype;
+  s.shape = graph_->value(value).shape;
+  return a;
 }
 
 int OptimizedProgram::get_as(const std::string& value, const md& want, int entry) {
@@ -343,15 +354,18 @@ void OptimizedProgram::compile() {
     if (built->sum_input >= 0) {
       // dst starts as the residual operand in dst's layout; in place when that buffer is not
       // needed afterwards, else a copy.
+      // With a sum_desc (an int8 residual of the other 8-bit type), the residual's bytes are
+      // placed as they are and dst is another descriptor of them.
       const std::string& r = n.inputs[built->sum_input];
-      const int src = get_as(r, built->dst, entry);
+      const bool retyped = built->sum_desc.data.ndims > 0;
+      const int src = get_as(r, retyped ? built->sum_desc : built->dst, entry);
       const bool only_here = std::count(n.inputs.begin(), n.inputs.end(), r) == 1;
       if (slots_[src].kind == Slot::Kind::arena && slots_[src].alias_of < 0 &&
           !slots_[src].viewed && uses[r] == 0 && only_here && !g.is_graph_output(r)) {
-        dst = src;
+        dst = retyped ? retyped_alias(src, out, built->dst) : src;
       } else {
         dst = new_slot(out, built->dst);
-        add_reorder(src, dst, entry);
+        add_reorder(src, retyped ? new_alias(dst, built->sum_desc) : dst, entry);
       }
     } else {
       dst = new_slot(out, built->dst_value.data.ndims ? built->dst_value : built->dst);

@@ -151,12 +151,13 @@ TEST(Qdq, FusedModelRunsInt8OnOneDnn) {
   const CompiledModel cm = Core().compile_model(qdq_net(1), i8_options());
   int convs = 0, adds = 0;
   for (const auto& l : cm.layers()) {
-    if (l.op_type == "QLinearConv") {
+    if (l.op_type == "QLinearConv" || l.op_type == "QLinearConvSum") {
       ++convs;
       EXPECT_EQ(l.precision, "i8") << l.name;
       EXPECT_NE(l.implementation, "reference") << l.name << "\n" << cm.dump_graph();
     }
-    if (l.op_type == "QLinearAdd") {  // mixed s8/u8 inputs, zero points 0: oneDNN binary
+    // The residual add (mixed s8/u8 inputs) is conv2's int8 sum post-op (qdq_sum_test.cpp).
+    if (l.op_type == "QLinearConvSum") {
       ++adds;
       EXPECT_EQ(l.precision, "i8");
       EXPECT_NE(l.implementation, "reference") << cm.dump_graph();

@@ -176,3 +176,81 @@ TEST(Quantize, WriteFailureLeavesNoFile) {
             std::string::npos);
   EXPECT_FALSE(fs::exists(out));
 }
+
+// x -> conv1 (no bias) -> bn1 -> relu1 -> conv2 -> bn2 -> (+ relu1) -> relu2 -> classifier.
+TEST(Quantize, BatchNormIsFoldedBeforeQdqInGraphAndFile) {
+  zoo::ModelBuilder b("tiny_bn", 11);
+  b.add_input("x", {1, 3, 8, 8});
+  const auto c1 = b.conv("x", "conv1", {3, 8, 3, 1, 1, 1, 1, false});
+  const auto r1 = b.relu(b.batchnorm(c1, "bn1", 8), "relu1");
+  const auto c2 = b.conv(r1, "conv2", {8, 8, 3, 1, 1, 1, 1, true});
+  const auto r2 = b.relu(b.add(b.batchnorm(c2, "bn2", 8), r1, "add"), "relu2");
+  b.classifier(r2, "fc", 8, 4, "logits");
+  b.add_output("logits", {1, 4});
+  const std::string src =
+      (fs::temp_directory_path() / (std::to_string(getpid()) + "_q_bn.onnx")).string();
+  zoo::save_model(b.finish("bn fold test"), src);
+  const auto g = Core().read_model(src);
+  const auto r = quant::quantize(*g, inputs(16, 5), reference_options());
+  ASSERT_EQ(r.plan.weights.size(), 3u);
+  EXPECT_FALSE(r.plan.weights[0].unfolded_output.empty());  // conv1 took over bn1's output
+  EXPECT_FALSE(r.plan.weights[1].bias.empty());             // conv1 gained a (folded) bias
+  const std::string out =
+      (fs::temp_directory_path() / (std::to_string(getpid()) + "_q_bn_int8.onnx")).string();
+  quant::write_qdq_onnx(src, r.plan, out, nullptr);
+  const auto qg = Core().read_model(out);
+  for (const auto* gr : {r.graph.get(), qg.get()}) {
+    for (const auto& n : gr->nodes) {
+      EXPECT_NE(n.op_type, "BatchNormalization") << n.name;
+      if (n.op_type != "Conv") continue;
+      // DQ(x), DQ(W), DQ(b) -> Conv -> [Relu ->] Q: nothing between the conv and its Q.
+      for (std::size_t i = 0; i < 3; ++i) {
+        ASSERT_TRUE(n.has_input(i)) << n.name;
+        const auto p = gr->producer(n.inputs[i]);
+        ASSERT_GE(p, 0) << n.name;
+        EXPECT_EQ(gr->nodes[p].op_type, "DequantizeLinear") << n.name << " input " << i;
+      }
+      auto users = gr->consumers().at(n.outputs[0]);
+      ASSERT_EQ(users.size(), 1u) << n.name;
+      const Node* u = &gr->nodes[users[0]];
+      if (u->op_type == "Relu") u = &gr->nodes[gr->consumers().at(u->outputs[0]).at(0)];
+      EXPECT_EQ(u->op_type, "QuantizeLinear") << n.name;
+    }
+  }
+  const auto fp = Core().read_model(src);
+  for (const auto& x : inputs(3, 77)) {
+    const auto a = run(r.graph, x), q = run(qg, x), f = run(fp, x);
+    ASSERT_EQ(a.size(), q.size());
+    double d2 = 0, f2 = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_FLOAT_EQ(a[i], q[i]);  // the file computes what the in-memory graph does
+      d2 += (q[i] - f[i]) * (q[i] - f[i]);
+      f2 += f[i] * f[i];
+    }
+    EXPECT_LT(std::sqrt(d2 / f2), 0.05);  // and stays close to FP32 with the BN in the weights
+  }
+  fs::remove(src);
+  fs::remove(out);
+}
+
+TEST(Quantize, MaxPoolOutputSharesItsInputsQuantization) {
+  // conv1 -> relu1 -> MaxPool -> conv2: the pooled tensor is u8 with relu1's scale, so every
+  // backend can pool in int8 with no requantization.
+  zoo::ModelBuilder b("tiny_pool", 13);
+  b.add_input("x", {1, 3, 8, 8});
+  const auto r1 = b.relu(b.conv("x", "conv1", {3, 8, 3, 1, 1, 1, 1, true}), "relu1");
+  const auto p = b.max_pool(r1, "pool", 2, 2, 0);
+  b.classifier(b.conv(p, "conv2", {8, 8, 3, 1, 1, 1, 1, true}), "fc", 8, 4, "logits");
+  b.add_output("logits", {1, 4});
+  const std::string src =
+      (fs::temp_directory_path() / (std::to_string(getpid()) + "_q_pool.onnx")).string();
+  zoo::save_model(b.finish("pool test"), src);
+  const auto r = quant::quantize(*Core().read_model(src), inputs(8, 3), reference_options());
+  std::map<std::string, quant::ActivationQuant> a;
+  for (const auto& q : r.plan.activations) a[q.tensor] = q;
+  ASSERT_TRUE(a.count("relu1") && a.count("pool"));
+  EXPECT_EQ(a["pool"].type, DType::u8);
+  EXPECT_EQ(a["pool"].scale, a["relu1"].scale);
+  EXPECT_EQ(a["pool"].zero_point, a["relu1"].zero_point);
+  fs::remove(src);
+}

@@ -37,6 +37,9 @@ struct Built {
   std::unordered_map<int, dnnl::memory> constants;  // weights / bias, shared read-only
   // For the sum post-op: node input whose value prefills dst (-1 when none).
   int sum_input = -1;
+  // When set: the layout that value must be in, when its data type differs from dst's (an s8
+  // residual summed into a u8 output: the same bytes, read as s8 by the post-op).
+  md sum_desc;
 };
 
 // What a builder knows about the node's inputs: the current layout of each activation input

@@ -34,11 +34,36 @@ dnnl::memory zero_point_memory(const dnnl::engine& eng, std::int32_t zp) {
   return m;
 }
 
+// inferlab.QLinearConvSum (inputs 9-11: the residual S, its scale and zero point): oneDNN's
+// `sum` post-op adds (S - S_zp) * S_scale / y_scale to the scaled accumulator, before the output
+// zero point; an S of the other 8-bit type is read from dst's bytes as its own type.
+// The conv term is first clipped to the range of the conv's own output A (inputs 12, 13).
+struct SumOperand {
+  float scale = 1;
+  std::int32_t zp = 0;
+  dt type = dt::undef;
+  float lo = 0, hi = 0;  // A's range in y units
+};
+
+std::optional<SumOperand> sum_operand(const Node& n, const Graph& g, float y_scale) {
+  const Tensor *s = constant_input(n, g, 10), *z = constant_input(n, g, 11);
+  const Tensor *as = constant_input(n, g, 12), *az = constant_input(n, g, 13);
+  const auto t = int8_type(g.value(n.inputs[9]).dtype);
+  if (!s || !z || !t || !as || !az || !int8_type(az->dtype())) return std::nullopt;
+  const float a_mult = ops::float_values(*as)[0] / y_scale;
+  const std::int32_t a_zp = ops::int_values(*az)[0];
+  return SumOperand{ops::float_values(*s)[0] / y_scale, ops::int_values(*z)[0], *t,
+                    static_cast<float>(ops::quant_min(az->dtype()) - a_zp) * a_mult,
+                    static_cast<float>(ops::quant_max(az->dtype()) - a_zp) * a_mult};
+}
+
 }  // namespace
 
 std::optional<Built> build_qlinear_conv(const Node& n, const BuildContext& c) {
   const Graph& g = c.graph;
-  if (n.inputs.size() < 8 || !n.has_input(0) || c.in[0].data.ndims == 0) return std::nullopt;
+  const bool with_sum = n.op_type == "QLinearConvSum";
+  if (n.inputs.size() < (with_sum ? 14u : 8u) || !n.has_input(0) || c.in[0].data.ndims == 0)
+    return std::nullopt;
   const Value& xv = g.value(n.inputs[0]);
   const Value& wv = g.value(n.inputs[3]);
   const Value& yv = g.value(n.outputs[0]);
@@ -79,8 +104,16 @@ std::optional<Built> build_qlinear_conv(const Node& n, const BuildContext& c) {
   const memory::dims pl(win.pad_begin.begin(), win.pad_begin.end());
   const memory::dims pr(win.pad_end.begin(), win.pad_end.end());
 
+  std::optional<SumOperand> sum;
+  if (with_sum && !(sum = sum_operand(n, g, y_scale))) return std::nullopt;
   dnnl::primitive_attr attr = scratch_attr();
   attr.set_output_scales(1 << 1, scales);
+  if (sum) {
+    dnnl::post_ops po;
+    po.append_eltwise(1.f, dnnl::algorithm::eltwise_clip, sum->lo, sum->hi);
+    po.append_sum(sum->scale, sum->zp, sum->type == *yt ? dt::undef : sum->type);
+    attr.set_post_ops(po);
+  }
   if (x_zp != 0) attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
   if (y_zp != 0) attr.set_zero_points(DNNL_ARG_DST, 0, {DNNL_RUNTIME_S32_VAL});
   dnnl::convolution_forward::primitive_desc pd;
@@ -102,6 +135,15 @@ std::optional<Built> build_qlinear_conv(const Node& n, const BuildContext& c) {
   b.inputs.push_back({0, DNNL_ARG_SRC, pd.src_desc()});
   b.dst = pd.dst_desc();
   b.scratchpad = pd.scratchpad_desc();
+  if (sum) {
+    b.sum_input = 9;
+    b.precision = "i8";
+    if (sum->type != *yt) {  // the same layout, in S's type
+      dnnl_memory_desc_t d = b.dst.data;
+      d.data_type = dnnl::memory::convert_to_c(sum->type);
+      b.sum_desc = md(d);
+    }
+  }
   const md w_plain(wdims, dt::s8, group == 1 ? tag::oihw : tag::goihw);
   b.constants[DNNL_ARG_WEIGHTS] = reorder_constant(c.eng, *wv.constant, w_plain, pd.weights_desc());
   if (bias) b.constants[DNNL_ARG_BIAS] = reorder_constant(c.eng, *bias, b_md, pd.bias_desc());
