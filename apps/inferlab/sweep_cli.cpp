@@ -109,9 +109,10 @@ SweepPlan plan_sweep(const SweepArgs& a) {
   r.base.conv_algo = a.conv_algo;
   r.samples = sample_fn(a.model, a.seed, a.dataset, a.preset);
   r.inputs_note = inputs_note(a.seed, a.dataset, a.preset);
-  const nlohmann::json settings = {{"repetitions", a.repetitions}, {"duration_s", dur},
-                                   {"warmup", a.warmup},           {"engine", a.engine},
-                                   {"conv_algo", a.conv_algo},     {"inputs", r.inputs_note}};
+  nlohmann::json settings = {{"repetitions", a.repetitions}, {"duration_s", dur},
+                             {"warmup", a.warmup},           {"engine", a.engine},
+                             {"conv_algo", a.conv_algo},     {"inputs", r.inputs_note}};
+  if (!a.scope.empty()) settings["scope"] = a.scope;  // absent otherwise: ids stay as they were
   r.id = bench::sweep_id(std::filesystem::absolute(a.model).string(), plan.grid, settings);
   r.fingerprint = bench::collect_fingerprint(bench::current_command_line());
   plan.estimate_s = bench::estimate_sweep_seconds(plan.points.size(), a.repetitions, dur);
