@@ -200,7 +200,9 @@ void validate(StudyCmd& c) {
   if (!c.dataset.empty() && !fs::is_directory(c.dataset))
     fail("--dataset {} is not a folder", c.dataset);
   if (c.nodes < 1) fail("--nodes must be 1 or more (got {})", c.nodes);
-  if (c.nodes > 1 && !c.slurm.enabled) fail("--nodes needs --slurm");
+  if (!c.slurm.enabled && (c.nodes > 1 || !c.slurm.partition.empty() ||
+                           !c.slurm.time_limit.empty() || !c.slurm.job_dir.empty()))
+    fail("--nodes, --partition, --time-limit and --job-dir need --slurm");
   c.db = bench::resolve_store_location(c.db);
 }
 
