@@ -34,4 +34,35 @@ inline std::string scratch_file(const std::string& name, const std::uint8_t* dat
   return path;
 }
 
+// Formats with a separate weights file (Caffe, OpenVINO IR) take one input: the model text, then
+// optionally this line and the binary weights after it (scripts/fuzz.sh builds its seeds so).
+inline constexpr char kWeightsMarker[] = "\n--inferlab-fuzz-weights--\n";
+
+struct ModelAndWeights {
+  std::string model, weights;
+  bool has_weights = false;
+};
+
+inline ModelAndWeights split_model_and_weights(const std::uint8_t* data, std::size_t size) {
+  const std::string all(reinterpret_cast<const char*>(data), size);
+  const std::string marker = kWeightsMarker;
+  const auto at = all.find(marker);
+  if (at == std::string::npos) return {all, "", false};
+  return {all.substr(0, at), all.substr(at + marker.size()), true};
+}
+
+// Writes the model as scratch_dir()/model_name and, when the input has weights, those as
+// scratch_dir()/weights_name (named unlike the model, so that no importer picks up a previous
+// input's weights "beside" the model); returns the weights path or "".
+inline std::string write_model_and_weights(const ModelAndWeights& m, const std::string& model_name,
+                                           const std::string& weights_name) {
+  auto put = [](const std::string& name, const std::string& bytes) {
+    const std::string path = (scratch_dir() / name).string();
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+    return path;
+  };
+  put(model_name, m.model);
+  return m.has_weights ? put(weights_name, m.weights) : std::string();
+}
+
 }  // namespace inferlab::fuzz

@@ -1,6 +1,7 @@
 #pragma once
-// One ONNX fuzz case: import, shape inference and constant folding, then (when every tensor is
-// small) compile on an engine and run one inference on zero inputs. Errors are expected; crashes,
+// One model fuzz case: import (ONNX here; Caffe and OpenVINO IR in their targets), shape
+// inference and constant folding, then (when every tensor is small) compile on an engine and run
+// one inference on zero inputs. Errors are expected; crashes,
 // sanitizer reports and non-Error exceptions are findings.
 #include <new>
 
@@ -24,23 +25,28 @@ inline bool all_values_small(const Graph& g) {
   return true;
 }
 
+// Shape inference and constant folding on an imported graph, then (when every tensor is small)
+// compile on `engine` and one inference on zero inputs. Throws what the engine throws.
+inline void run_graph_case(const std::shared_ptr<Graph>& model, const char* engine) {
+  Graph probe = *model;  // inference on a copy first, to bound what the run would allocate
+  specialize_input_shapes(probe, {}, 0);
+  infer_shapes_and_fold(probe);
+  if (!all_values_small(probe)) return;
+  CompileOptions o;
+  o.engine = engine;
+  o.streams = 1;
+  o.threads_per_stream = 1;
+  o.pin = false;
+  CompiledModel cm = Core().compile_model(model, o);
+  InferRequest req = cm.create_infer_request();
+  for (const auto& p : cm.inputs()) req.set_tensor(p.name, Tensor(p.dtype, p.shape));
+  req.infer();
+}
+
 inline void run_onnx_case(const std::uint8_t* data, std::size_t size, const char* engine) {
   const std::string path = scratch_file("model.onnx", data, size);
   try {
-    std::shared_ptr<Graph> model = import_onnx(path);
-    Graph probe = *model;  // inference on a copy first, to bound what the run would allocate
-    specialize_input_shapes(probe, {}, 0);
-    infer_shapes_and_fold(probe);
-    if (!all_values_small(probe)) return;
-    CompileOptions o;
-    o.engine = engine;
-    o.streams = 1;
-    o.threads_per_stream = 1;
-    o.pin = false;
-    CompiledModel cm = Core().compile_model(model, o);
-    InferRequest req = cm.create_infer_request();
-    for (const auto& p : cm.inputs()) req.set_tensor(p.name, Tensor(p.dtype, p.shape));
-    req.infer();
+    run_graph_case(import_onnx(path), engine);
   } catch (const Error&) {
   } catch (const std::bad_alloc&) {
   }

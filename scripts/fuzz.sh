@@ -15,7 +15,8 @@ seconds=${2:?seconds per target}
 parallel=${3:-1}
 shift 3 2>/dev/null || shift $#
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_onnx_reference fuzz_onnx_optimized fuzz_image fuzz_tensor fuzz_voc)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_onnx_reference fuzz_onnx_optimized fuzz_image fuzz_tensor fuzz_voc fuzz_caffe
+  fuzz_openvino)
 root=$(pwd)
 shared=$root/../shared/data
 conformance=/usr/share/libonnx-testdata/data/node
@@ -48,6 +49,20 @@ make_seeds() {
       cp fuzz/seeds/tensor/* "$dir/" ;;
     fuzz_voc)
       cp fuzz/seeds/voc/* "$dir/" ;;
+    # Model text, then optionally the weights marker of fuzz/fuzz_util.h and binary weights.
+    fuzz_caffe)
+      seed "$dir" 10 64k "$shared" -name '*.prototxt'  # net descriptions without weights
+      for n in fuzz/seeds/caffe/*.prototxt; do  # hand-made nets, weights encoded from text
+        { cat "$n"; printf '\n--inferlab-fuzz-weights--\n'
+          protoc --encode=inferlab.caffe.NetParameter --proto_path=src/frontends/caffe \
+            src/frontends/caffe/caffe.proto <"${n%.prototxt}.weights.txt"; } >"$dir/$(basename "$n")"
+      done ;;
+    fuzz_openvino)
+      for x in fuzz/seeds/openvino/*.xml; do
+        cp "$x" "$dir/"
+        { cat "$x"; printf '\n--inferlab-fuzz-weights--\n'; cat "${x%.xml}.bin"; } \
+          >"$dir/$(basename "$x" .xml).xml+bin"
+      done ;;
   esac
 }
 

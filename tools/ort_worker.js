@@ -153,10 +153,12 @@ async function load(req) {
       pin: false } };
 }
 
-// One phase of a load plan: same rules as inferlab's loadgen (bench/loadgen.cpp).
+// One phase of a load plan: same rules as inferlab's loadgen (bench/loadgen.cpp), including the
+// open loop's bound: a query that arrives while spec.maxOutstanding (> 0) are still outstanding
+// stops issuing (saturated) and only what is in flight drains (docs/reliability.md).
 async function phase(spec) {
   const lat = [];
-  let issued = 0, completed = 0, lastDone = 0;
+  let issued = 0, completed = 0, lastDone = 0, saturated = false, stoppedAt = 0;
   const t0 = performance.now();
   const query = async (q, start) => {
     const runs = [];
@@ -196,11 +198,17 @@ async function phase(spec) {
       let wait = at - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait - 0.5));
       while (performance.now() < at) { /* spin the last half millisecond */ }
+      if (spec.maxOutstanding > 0 && issued - completed >= spec.maxOutstanding) {
+        saturated = true;
+        stoppedAt = spec.arrivals[q];
+        break;
+      }
       issued++;
       all.push(query(q, at));  // latency from the scheduled arrival
     }
     await Promise.all(all);
-    return { lat, issued, completed, wall: completed ? (lastDone - start) / 1000 : 0 };
+    return { lat, issued, completed, wall: completed ? (lastDone - start) / 1000 : 0, saturated,
+      stoppedAt };
   }
   return { lat, issued, completed, wall: completed ? (lastDone - t0) / 1000 : 0 };
 }
@@ -214,9 +222,11 @@ async function measure(plan) {
     warm = await phase({ ...base, concurrency: plan.concurrency, minQueries: plan.warmup_queries });
   const m = await phase({ ...base, mode: plan.mode, concurrency: plan.concurrency,
     minQueries: plan.min_queries, minDuration: plan.min_duration_s,
-    maxDuration: plan.max_duration_s, arrivals: plan.arrivals_s });
+    maxDuration: plan.max_duration_s, arrivals: plan.arrivals_s,
+    maxOutstanding: plan.max_outstanding || 0 });
   return { first_inference_ms: first.lat[0], warmup_ms: warm.lat, latencies_ms: m.lat,
-    samples: m.completed * plan.samples_per_query * plan.batch, wall_s: m.wall, issued: m.issued };
+    samples: m.completed * plan.samples_per_query * plan.batch, wall_s: m.wall, issued: m.issued,
+    saturated: m.saturated || false, stopped_at_s: m.stoppedAt || 0 };
 }
 
 async function handle(req) {

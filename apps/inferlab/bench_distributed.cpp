@@ -160,10 +160,17 @@ void run_distributed_bench(BenchArgs& a) {
   fleet::MpiSession mpi;
   try {
     run_ranks(a, mpi);
-  } catch (const Error&) {
-    // Failures after MPI_Init are shared by every rank (fleet::collective): rank 0 says it.
-    if (mpi.rank() != 0) throw Exit{2};
-    throw;
+  } catch (const Error& e) {
+    // Failures after MPI_Init are shared by every rank (fleet::collective): rank 0 says it, and
+    // before MPI_Finalize (mpi's destructor): the other ranks leave Finalize only once rank 0 has
+    // reached it, and mpirun kills rank 0 as soon as one of them exits non-zero, so a message
+    // printed after Finalize (by main) was sometimes lost.
+    if (mpi.rank() == 0) {
+      std::fflush(stdout);
+      fmt::print(stderr, "inferlab: error: {}\n", e.what());
+      std::fflush(stderr);
+    }
+    throw Exit{2};
   }
 }
 

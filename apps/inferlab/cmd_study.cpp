@@ -2,6 +2,8 @@
 // installed backend swept and compared at its best configuration, precisions, core scaling,
 // roofline, accuracy when a dataset is given, all stored in results.db and drawn in one HTML
 // report. Without MODEL it studies the zoo's ResNet-50 (written once into --workdir).
+// `--slurm --nodes N` runs the whole study on N nodes (one Slurm array task each) and draws the
+// report from their results, per CPU model (docs/fleet.md).
 #include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -17,6 +19,7 @@
 #include "bench/results_store.h"
 #include "command.h"
 #include "lab_commands.h"
+#include "slurm_cli.h"
 #include "zoo/zoo.h"
 
 extern char** environ;
@@ -27,11 +30,22 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 struct StudyCmd {
-  std::string model, dataset, preset, workdir = "study", db = "results.db", output = "study.html";
+  std::string model, dataset, preset, workdir = "study", output = "study.html";
+  std::string db;           // empty: $INFERLAB_DB, else results.db
   std::string calibration;  // i8 stage of an FP32 model: calibration images (with --preset)
   double budget_min = 5;
   std::size_t limit = 200;
+  int nodes = 1;  // --slurm: how many nodes run the whole study
+  SlurmCli slurm;
 };
+
+// A study's sweeps are this machine's own: on a store shared by a fleet, another node's points
+// of the same configuration are not "resumed" here.
+std::string host_scope() {
+  char name[256] = {};
+  gethostname(name, sizeof name - 1);
+  return std::string("host:") + name;
+}
 
 // The zoo model with a symbolic batch dimension, so that every backend (peers included, which
 // cannot override a fixed batch) runs each batch of the sweep from one file.
@@ -137,6 +151,7 @@ SweepSummary sweep_stage(const StudyCmd& c, const std::string& model, const std:
   s.dataset = c.dataset;
   s.preset = c.preset;
   s.db = c.db;
+  s.scope = host_scope();
   return run_sweep_command(s, (fs::path(c.workdir) / "sweep.json").string());
 }
 
@@ -157,6 +172,7 @@ void precision_stage(const StudyCmd& c, const std::string& model, const SweepSum
     p.preset = c.preset;
     p.calibration.dir = c.calibration;
     p.db = c.db;
+    p.scope = host_scope();
     run_sweep_command(p, (fs::path(c.workdir) / "precisions.json").string());
   }
 }
@@ -179,12 +195,78 @@ void scale_stage(const StudyCmd& c, const std::string& model, const std::string&
   run_scale_command(sc);
 }
 
-void run(StudyCmd& c) {
-  const auto t0 = Clock::now();
+void validate(StudyCmd& c) {
   if (!(c.budget_min > 0)) fail("--budget must be positive minutes (got {})", c.budget_min);
   if (c.dataset.empty() != c.preset.empty())
     fail("--dataset and --preset go together (the preset says how to preprocess the images)");
-  fs::create_directories(c.workdir);
+  if (!c.dataset.empty() && !fs::is_directory(c.dataset))
+    fail("--dataset {} is not a folder", c.dataset);
+  if (c.nodes < 1) fail("--nodes must be 1 or more (got {})", c.nodes);
+  if (!c.slurm.enabled && (c.nodes > 1 || !c.slurm.partition.empty() ||
+                           !c.slurm.time_limit.empty() || !c.slurm.job_dir.empty()))
+    fail("--nodes, --partition, --time-limit and --job-dir need --slurm");
+  c.db = bench::resolve_store_location(c.db);
+}
+
+void make_workdir(const StudyCmd& c) {
+  std::error_code ec;
+  fs::create_directories(c.workdir, ec);
+  if (ec) fail("cannot create the study's --workdir {}: {}", c.workdir, ec.message());
+}
+
+// `study --slurm`: the unit of a task is the whole study, one per node, so that every node's CPU
+// type gets its own sweep, precisions, scaling and roofline (the later stages depend on the
+// node's own sweep). Each task works in JOBDIR/node-K; the report comes from the store.
+void run_study_on_slurm(StudyCmd& c) {
+  validate(c);
+  fleet::require_slurm();  // before the zoo model is written or anything is created
+  c.slurm.job_dir = job_dir_of(c.slurm);
+  c.workdir = c.slurm.job_dir;  // the zoo model, if any, must be where the nodes see it
+  make_workdir(c);
+  const std::string model = fs::absolute(study_model(c)).string();
+  std::vector<fleet::SlurmTask> tasks;
+  for (int k = 0; k < c.nodes; ++k) {
+    const std::string dir = (fs::path(c.slurm.job_dir) / fmt::format("node-{}", k)).string();
+    std::vector<std::string> args{"study",     model, "--budget", fmt::format("{}", c.budget_min),
+                                  "--workdir", dir,   "-o",       dir + "/study.html"};
+    if (!c.dataset.empty())
+      args.insert(args.end(), {"--dataset", fs::absolute(c.dataset).string(), "--preset", c.preset,
+                               "--limit", std::to_string(c.limit)});
+    tasks.push_back({fmt::format("study {} (workdir node-{})", k, k), std::move(args)});
+  }
+  fmt::print("study of {} on {} node(s){}: the whole study on each ({:.1f} min budget per node)\n",
+             model, c.nodes, c.slurm.partition.empty() ? "" : " of partition " + c.slurm.partition,
+             c.budget_min);
+  bool complete = true;
+  try {
+    run_on_slurm(tasks, c.slurm, c.db);
+  } catch (const Exit&) {
+    complete = false;
+  }
+  ReportArgs rep;
+  rep.db = c.db;
+  rep.output = c.output;
+  try {
+    run_report_command(rep);
+  } catch (const Error& e) {
+    if (complete) throw;
+    fmt::print("no report: {}\n", e.what());
+  }
+  fmt::print("`inferlab results --db {}` lists the study's rows per CPU model\n",
+             bench::redact_url(c.db));
+  if (!complete) {
+    fmt::print(
+        "not every node finished its study: the report shows the results that arrived; submit "
+        "again for the missing nodes\n");
+    throw Exit{1};
+  }
+}
+
+void run(StudyCmd& c) {
+  if (c.slurm.enabled) return run_study_on_slurm(c);
+  const auto t0 = Clock::now();
+  validate(c);
+  make_workdir(c);
   const std::string model = study_model(c);
   const double B = c.budget_min;
   fmt::print(
@@ -241,8 +323,14 @@ void setup(CLI::App& root) {
   cmd->add_option("--limit", c->limit, "accuracy: first N images (default 200)");
   cmd->add_option("--workdir", c->workdir,
                   "folder for the zoo model and JSON files (default study)");
-  cmd->add_option("--db", c->db, "results database (default results.db)");
+  cmd->add_option("--db", c->db,
+                  "results store: a SQLite file or postgresql://... (default $INFERLAB_DB, else "
+                  "results.db)");
   cmd->add_option("-o,--output", c->output, "HTML report (default study.html)");
+  cmd->add_flag("--slurm", c->slurm.enabled,
+                "run the whole study on --nodes nodes as a Slurm job array (docs/fleet.md)");
+  cmd->add_option("--nodes", c->nodes, "--slurm: how many nodes run the study (default 1)");
+  add_slurm_options(cmd, c->slurm);
   cmd->callback([c] { run(*c); });
 }
 

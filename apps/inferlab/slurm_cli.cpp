@@ -93,15 +93,19 @@ void validate(const SlurmCli& s) {
 
 }  // namespace
 
+std::string job_dir_of(const SlurmCli& s) {
+  return fs::absolute(s.job_dir.empty()
+                          ? fmt::format("inferlab-slurm-{}-{}", bench::iso_time_now(), getpid())
+                          : s.job_dir)
+      .string();
+}
+
 void run_on_slurm(const std::vector<fleet::SlurmTask>& tasks, const SlurmCli& s,
                   const std::string& store) {
   validate(s);
   fleet::SlurmOptions o;
   o.inferlab = self_exe();
-  o.job_dir = fs::absolute(s.job_dir.empty() ? fmt::format("inferlab-slurm-{}-{}",
-                                                           bench::iso_time_now(), getpid())
-                                             : s.job_dir)
-                  .string();
+  o.job_dir = job_dir_of(s);
   o.partition = s.partition;
   o.time_limit = s.time_limit;
   o.exclusive = !s.shared_node;

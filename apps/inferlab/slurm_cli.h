@@ -29,6 +29,9 @@ std::vector<std::string> split_words(const std::string& text, const std::string&
 std::vector<std::string> own_arguments(const std::vector<std::string>& drop_flags,
                                        const std::vector<std::string>& drop_options);
 
+// The job directory, absolute: --job-dir, else ./inferlab-slurm-TIME-PID.
+std::string job_dir_of(const SlurmCli& s);
+
 // Submits `tasks`, waits, merges per-task SQLite files into `store` (when it is not a shared
 // PostgreSQL store), prints each failed or missing task by name. Throws Exit{1} when any task
 // failed or is missing (the results of the others are kept).

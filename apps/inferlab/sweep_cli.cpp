@@ -127,6 +127,7 @@ SweepPlan plan_sweep(const SweepArgs& a) {
   if (calibrating)
     settings["calibration"] = {
         {"dir", a.calibration.dir}, {"preset", a.preset}, {"samples", a.calibration.samples}};
+  if (!a.scope.empty()) settings["scope"] = a.scope;  // absent otherwise: ids stay as they were
   r.id = bench::sweep_id(std::filesystem::absolute(a.model).string(), plan.grid, settings);
   r.fingerprint = bench::collect_fingerprint(bench::current_command_line());
   plan.estimate_s = bench::estimate_sweep_seconds(plan.points.size(), a.repetitions, dur);

@@ -23,6 +23,9 @@ struct SweepArgs {
   data::CalibrationRequest calibration;  // i8 points of an FP32 model (preset: --preset)
   bool no_prune = false;
   std::string db;  // empty: $INFERLAB_DB, else results.db
+  // Part of the sweep id when set: `study` scopes its sweeps to the host, so that nodes of one
+  // CPU type writing into a shared store do not resume each other's points.
+  std::string scope;
 };
 
 // Random inputs (seeded), or a dataset folder through a preprocessing preset.

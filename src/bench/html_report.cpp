@@ -121,11 +121,13 @@ std::string render_html(const ReportData& d, const std::string& lib) {
   std::string inputs = "<ul>";
   for (const auto& i : d.inputs) inputs += "<li>" + escape(i) + "</li>";
   inputs += "</ul>";
-  body += section("Machine and commands",
-                  table(fp, {"field", "value"}) + "<h3>Exact commands</h3>" + cmds +
-                      "<h3>Inputs (sample library)</h3>" + inputs +
-                      "<p>Every figure is defined in docs/metrics.md and docs/lab.md; numbers are "
-                      "also in the CSV/JSON files next to this page.</p>");
+  body +=
+      section("Machine and commands",
+              "<h3>CPU models and hosts</h3>" + table(d.machines, {"cpu_model", "hosts", "rows"}) +
+                  "<h3>Newest row's machine</h3>" + table(fp, {"field", "value"}) +
+                  "<h3>Exact commands</h3>" + cmds + "<h3>Inputs (sample library)</h3>" + inputs +
+                  "<p>Every figure is defined in docs/metrics.md and docs/lab.md; numbers are "
+                  "also in the CSV/JSON files next to this page.</p>");
   body +=
       section("Backend comparison",
               chart_div(specs, "chart-comparison", "No bench/compare results in the database.") +
@@ -134,15 +136,17 @@ std::string render_html(const ReportData& d, const std::string& lib) {
   body += section("Sweeps: " + d.sweep_id,
                   chart_div(specs, "chart-heatmap", "No sweep in the database.") +
                       chart_div(specs, "chart-pareto", "") +
-                      table(d.sweep, {"model", "key", "status", "throughput_fps", "ci95_low",
+                      table(d.sweep, {"cpu", "model", "key", "status", "throughput_fps", "ci95_low",
                                       "ci95_high", "p50_ms", "p90_ms", "p99_ms", "reason"}));
   body +=
       section("Core scaling " + d.scale_id,
               chart_div(specs, "chart-scaling", "No scaling run in the database.") +
-                  table(d.scale, {"backend", "mode", "cores", "streams", "threads",
+                  table(d.scale, {"cpu", "backend", "mode", "cores", "streams", "threads",
                                   "throughput_fps", "p50_ms", "speedup", "efficiency", "reason"}));
   body += section(
-      "Roofline",
+      "Roofline" + (d.machines.size() > 1 && !d.roofline_cpu.empty()
+                        ? " (the newest: " + d.roofline_cpu + ")"
+                        : std::string()),
       chart_div(specs, "chart-roofline", "No roofline in the database.") +
           chart_div(specs, "chart-bandwidth", "") +
           (d.roofline.is_null()

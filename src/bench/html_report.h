@@ -8,8 +8,8 @@
 
 namespace inferlab::bench {
 
-// The tables a report draws, extracted from database rows (sweeps, the latest scale run and
-// roofline; every standalone bench/compare summary; accuracy rows).
+// The tables a report draws, extracted from database rows (sweeps, the latest scale run per CPU
+// model and the latest roofline; every standalone bench/compare summary; accuracy rows).
 struct ReportData {
   nlohmann::json fingerprint;         // of the newest row
   std::vector<std::string> commands;  // distinct exact command lines, oldest first
@@ -17,7 +17,10 @@ struct ReportData {
   std::vector<nlohmann::json> comparison, sweep, pareto, scale, layers, bandwidth, accuracy;
   std::vector<nlohmann::json> validity;  // per summary: min duration/queries met, early stopping
   nlohmann::json roofline;               // ceilings, layers, network (null when absent)
-  std::string sweep_id, scale_id;
+  std::string sweep_id, scale_id, roofline_cpu;
+  // Per CPU model (from the rows' fingerprints): its hosts and row count. With more than one
+  // (a study over a fleet), sweep, comparison and scaling entries carry their CPU model.
+  std::vector<nlohmann::json> machines;
 };
 // Throws Error when `rows` is empty (naming `db_path`). Sweeps: every sweep's points (the
 // newest row per model and configuration), or only sweep `sweep_filter` when given.

@@ -58,7 +58,8 @@ json heatmap(const ReportData& d) {
 }
 
 json pareto(const ReportData& d) {
-  json s = base("Sweep: throughput vs p90 latency (line: Pareto front per backend)", d.pareto);
+  json s = base("Sweep: throughput vs p90 latency (line: Pareto front per backend and CPU model)",
+                d.pareto);
   s["height"] = 320;
   const json x = {{"field", "p90_ms"}, {"type", "quantitative"}, {"title", "p90 latency (ms)"}};
   const json y = {{"field", "throughput_fps"}, {"type", "quantitative"}, {"title", "samples/s"}};
@@ -67,7 +68,7 @@ json pareto(const ReportData& d) {
         {"encoding",
          {{"x", x},
           {"y", y},
-          {"color", {{"field", "backend"}, {"type", "nominal"}}},
+          {"color", {{"field", "series"}, {"type", "nominal"}}},
           {"tooltip",
            {{{"field", "key"}}, {{"field", "throughput_fps"}}, {{"field", "p90_ms"}}}}}}},
        {{"transform", {{{"filter", "datum.pareto"}}}},
@@ -75,7 +76,7 @@ json pareto(const ReportData& d) {
         {"encoding",
          {{"x", x},
           {"y", y},
-          {"color", {{"field", "backend"}, {"type", "nominal"}}},
+          {"color", {{"field", "series"}, {"type", "nominal"}}},
           {"order", {{"field", "p90_ms"}}}}}}});
   return s;
 }
@@ -85,9 +86,11 @@ json scaling(const ReportData& d) {
   int max_cores = 1;
   for (const auto& p : d.scale) {
     if (p.value("failed", false)) continue;
-    v.push_back({{"cores", p["cores"]},
-                 {"speedup", p["speedup"]},
-                 {"series", p["backend"].get<std::string>() + " " + p["mode"].get<std::string>()}});
+    v.push_back(
+        {{"cores", p["cores"]},
+         {"speedup", p["speedup"]},
+         {"series", (d.machines.size() > 1 ? p.value("cpu", "") + ": " : "") +
+                        p["backend"].get<std::string>() + " " + p["mode"].get<std::string>()}});
     max_cores = std::max(max_cores, p["cores"].get<int>());
   }
   for (int k = 1; k <= max_cores; ++k)

@@ -161,15 +161,19 @@ std::vector<std::string> task_result_files(const SlurmOptions& o, std::size_t ta
   return files;
 }
 
-ArrayReport run_job_array(const std::vector<SlurmTask>& tasks, const SlurmOptions& o,
-                          const std::function<void(const std::string&)>& log) {
-  if (tasks.empty()) fail("no tasks to submit to Slurm");
+void require_slurm() {
   for (const char* exe : {"sbatch", "squeue", "scancel"})
     if (!on_path(exe))
       fail(
           "Slurm is not installed here: '{}' is not on PATH (install Slurm's client commands, "
           "e.g. Debian's slurm-client, on the submitting machine)",
           exe);
+}
+
+ArrayReport run_job_array(const std::vector<SlurmTask>& tasks, const SlurmOptions& o,
+                          const std::function<void(const std::string&)>& log) {
+  if (tasks.empty()) fail("no tasks to submit to Slurm");
+  require_slurm();
   std::error_code ec;
   fs::create_directories(o.job_dir, ec);
   if (ec) fail("cannot create the job directory {}: {}", o.job_dir, ec.message());

@@ -50,6 +50,9 @@ struct ArrayReport {
   std::size_t count(TaskOutcome::State s) const;
 };
 
+// Throws Error naming the missing command when Slurm's client commands are not on PATH.
+void require_slurm();
+
 // Throws Error when Slurm's commands are not installed or the submission is refused. Tasks that
 // fail or never run do not throw: they are in the report.
 ArrayReport run_job_array(const std::vector<SlurmTask>& tasks, const SlurmOptions& o,

@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "cli_util.h"
+#include "support/cli.h"
 #include "zoo/model_builder.h"
 #include "zoo/zoo.h"
 

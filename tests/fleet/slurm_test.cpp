@@ -1,7 +1,8 @@
 // Job arrays on a real one-node Slurm cluster started for each test on loopback
 // (tests/fleet/local_slurm.sh: munged, slurmctld, slurmd, a generated slurm.conf): every task's
-// result arrives with its node's fingerprint; a failing task, a node that never starts and a
-// machine without Slurm are reported by name with a non-zero exit, the other results kept.
+// result (bench configurations, sweep points, whole studies) arrives with its node's fingerprint; a
+// failing task, a node that never starts and a machine without Slurm are reported by name with a
+// non-zero exit, the other results kept.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -145,6 +146,75 @@ TEST_F(SlurmArray, NodeThatNeverStarts) {
   EXPECT_TRUE(contains(r.out, "MISSING task 0")) << r.out;
   EXPECT_TRUE(contains(r.out, "still PENDING")) << r.out;
   EXPECT_TRUE(contains(r.out, "cancelled")) << r.out;
+}
+
+// `study --slurm --nodes 2`: the whole study runs once per array task (each in its own workdir
+// JOBDIR/node-K), every task's sweep, scaling and roofline rows arrive in the store, and the
+// study's report and `results` are built from them.
+TEST_F(SlurmArray, StudyOnEveryNode) {
+  const std::string html = (dir_ / "study.html").string();
+  const auto r =
+      run_cli("study " + model_ + " --budget 0.1 --slurm --nodes 2 --wait-timeout 600 -o " + html +
+              common());
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "on 2 node(s): the whole study on each")) << r.out;
+  EXPECT_TRUE(contains(r.out, "2 of 2 task(s) done, 0 failed, 0 missing")) << r.out;
+  auto store = inferlab::bench::open_results_store(db());
+  for (const std::string kind : {"sweep_point", "scale_point", "roofline"}) {
+    std::set<std::string> tasks;  // which task's study wrote the rows (its workdir)
+    for (const auto& row : store->query({"kind=" + kind})) {
+      EXPECT_FALSE(row["fingerprint"].value("cpu_model", "").empty());
+      const std::string cmd = row["fingerprint"].value("command", "");
+      for (const std::string t : {"node-0", "node-1"})
+        if (contains(cmd, (dir_ / "job" / t).string())) tasks.insert(t);
+    }
+    EXPECT_EQ(tasks.size(), 2u) << kind << " rows did not arrive from both tasks";
+  }
+  const std::size_t rows = store->query({}).size();
+  EXPECT_TRUE(contains(r.out, "report " + html + " (" + std::to_string(rows) + " rows")) << r.out;
+  EXPECT_TRUE(fs::exists(html));
+  const auto listed = run_cli("results --db " + db());
+  EXPECT_TRUE(contains(listed.out, "(" + std::to_string(rows) + " row(s); host(s)")) << listed.out;
+}
+
+// One task cannot run its study on the node (its workdir is taken by a file): it is named with
+// the study's message, the other task's results are kept and reported, exit status 1.
+TEST_F(SlurmArray, StudyTaskFailingOnNodeKeepsTheOthers) {
+  fs::create_directories(dir_ / "job");
+  std::ofstream(dir_ / "job" / "node-1") << "not a folder\n";
+  const std::string html = (dir_ / "study.html").string();
+  const auto r =
+      run_cli("study " + model_ + " --budget 0.1 --slurm --nodes 2 --wait-timeout 600 -o " + html +
+              common());
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "1 of 2 task(s) done, 1 failed, 0 missing")) << r.out;
+  EXPECT_TRUE(contains(r.out, "FAILED  task 1 'study 1 (workdir node-1)': exit status 2")) << r.out;
+  EXPECT_TRUE(contains(r.out, "cannot create the study's --workdir")) << r.out;
+  EXPECT_TRUE(contains(r.out, "not every node finished its study")) << r.out;
+  auto store = inferlab::bench::open_results_store(db());
+  const auto points = store->query({"kind=sweep_point"});
+  EXPECT_FALSE(points.empty());
+  for (const auto& p : points)
+    EXPECT_TRUE(
+        contains(p["fingerprint"].value("command", ""), (dir_ / "job" / "node-0").string()));
+  EXPECT_TRUE(fs::exists(html)) << "the report of the completed task";
+}
+
+TEST(SlurmErrors, StudyWithoutSlurm) {
+  const fs::path dir = inferlab::test::fleet_temp_dir("nostudy");
+  fs::create_directories(dir);
+  inferlab::backends::write_add_model((dir / "m.onnx").string(), {1, 8});
+  const auto [st, out] = inferlab::test::shell(
+      "PATH=/nonexistent " + std::string(INFERLAB_BINARY_DIR) + "/inferlab study " +
+      (dir / "m.onnx").string() + " --slurm --db " + (dir / "r.db").string() + " --job-dir " +
+      (dir / "job").string() + " 2>&1");
+  EXPECT_EQ(st, 2) << out;
+  EXPECT_TRUE(contains(out, "Slurm is not installed here: 'sbatch' is not on PATH")) << out;
+  EXPECT_FALSE(fs::exists(dir / "job")) << "nothing is prepared before Slurm is found";
+  const auto bad = run_cli("study " + (dir / "m.onnx").string() + " --nodes 2");
+  EXPECT_EQ(bad.status, 2) << bad.out;
+  EXPECT_TRUE(contains(bad.out, "need --slurm")) << bad.out;
+  fs::remove_all(dir);
 }
 
 TEST(SlurmErrors, NotInstalled) {

@@ -5,10 +5,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "analysis/roofline_json.h"
+#include "bench/html_report.h"
 #include "bench/report.h"
 #include "bench/results_db.h"
 #include "bench/scale.h"
@@ -189,4 +191,57 @@ TEST(Report, RendersEveryChartInHeadlessChromium) {
   EXPECT_GT(colours.size(), 50u);
   EXPECT_GT(non_white, img.pixels.size() / img.channels / 50);
   fs::remove_all(d);
+}
+
+// A study run over a fleet: the same sweep point and scaling run measured on two CPU models are
+// both kept, labelled with their CPU model, and each CPU model gets its own sweep best.
+TEST(Report, GroupsResultsByCpuModel) {
+  std::vector<nlohmann::json> rows;
+  SweepGrid g;
+  g.streams = {1};
+  g.threads = {kAuto};
+  g.batches = {1, 2};
+  const std::vector<std::pair<std::string, std::string>> nodes = {
+      {"Zen 4", "n1"}, {"Zen 5", "n2"}, {"Zen 5", "n3"}};
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    const nlohmann::json fp = {{"cpu_model", nodes[n].first}, {"hostname", nodes[n].second}};
+    for (const auto& p : sweep_points(g)) {
+      PointResult r;
+      r.point = p;
+      r.throughput_fps = 100.0 * (n + 1) * p.batch;
+      rows.push_back({{"kind", "sweep_point"},
+                      {"sweep_id", "sweep-" + nodes[n].second},
+                      {"sweep_point", to_json(r)},
+                      {"fingerprint", fp}});
+    }
+    ScalePoint s;
+    s.backend = "native";
+    s.cores = 1;
+    rows.push_back({{"kind", "scale_point"},
+                    {"run_id", "scale-" + nodes[n].second},
+                    {"scale_point", to_json(s)},
+                    {"fingerprint", fp}});
+  }
+  const ReportData d = collect_report_data(rows, "fleet.db");
+  ASSERT_EQ(d.machines.size(), 2u);
+  EXPECT_EQ(d.machines[0]["cpu_model"], "Zen 4");
+  EXPECT_EQ(d.machines[1]["hosts"], "n2, n3");
+  EXPECT_EQ(d.machines[1]["rows"], 6);
+  // Two points per CPU model; on Zen 5 the newer host's rows stand for the configuration.
+  ASSERT_EQ(d.sweep.size(), 4u);
+  std::map<std::string, double> best;
+  for (const auto& c : d.comparison) best[c["label"]] = c["throughput_fps"];
+  ASSERT_EQ(best.size(), 2u);
+  EXPECT_EQ(best.begin()->first.rfind("Zen 4: sweep best", 0), 0u) << best.begin()->first;
+  EXPECT_DOUBLE_EQ(best.begin()->second, 200.0);
+  EXPECT_DOUBLE_EQ(std::next(best.begin())->second, 600.0);
+  for (const auto& r : d.sweep) EXPECT_EQ(r["config"].get<std::string>().rfind(r["cpu"], 0), 0u);
+  // The newest scaling run of each CPU model.
+  ASSERT_EQ(d.scale.size(), 2u);
+  EXPECT_EQ(d.scale_id, "scale-n1, scale-n3");
+  // One CPU model: no prefixes.
+  rows.resize(3);
+  const ReportData one = collect_report_data(rows, "one.db");
+  EXPECT_EQ(one.machines.size(), 1u);
+  EXPECT_EQ(one.comparison.at(0)["label"].get<std::string>().rfind("sweep best", 0), 0u);
 }

@@ -13,6 +13,7 @@ A worker supplies an engine object with:
 Latencies are taken here with time.perf_counter (monotonic) and sent back raw; inferlab
 computes every statistic.
 """
+import bisect
 import json
 import os
 import sys
@@ -29,9 +30,13 @@ class LoadGenerator:
     def __init__(self, engine):
         self.engine = engine
 
-    def phase(self, mode, conc, spq, count, min_q, min_d, max_d, arrivals):
+    def phase(self, mode, conc, spq, count, min_q, min_d, max_d, arrivals, max_out=0):
+        """Open loop: a query that arrives while `max_out` (> 0) are still outstanding means the
+        system cannot keep up: issuing stops ("saturated", at "stopped_at" of the schedule) and
+        only what is in flight drains, as in inferlab's loadgen (docs/reliability.md)."""
         lat = []
-        st = {"issued": 0, "completed": 0, "active": 0, "last": 0.0, "error": None}
+        st = {"issued": 0, "completed": 0, "active": 0, "last": 0.0, "error": None,
+              "saturated": False, "stopped_at": 0.0, "done_at": []}
         cv = threading.Condition()
 
         def issue(q, start):
@@ -46,6 +51,7 @@ class LoadGenerator:
                     if left[0] > 0:
                         return
                     lat.append((now - start) * 1000)
+                    st["done_at"].append(time.perf_counter())  # ascending: taken under the lock
                     st["last"] = now
                     st["completed"] += 1
                     st["active"] -= 1
@@ -82,6 +88,12 @@ class LoadGenerator:
                 with cv:
                     if st["error"] is not None:
                         break
+                    # Outstanding when query q arrived: the earlier ones not completed by its arrival
+                    # time. Counted by time, not now: a submit that blocks while every request is
+                    # busy (OpenVINO) makes the loop issue late, so "active" alone never grows.
+                    if max_out > 0 and q - bisect.bisect_right(st["done_at"], at) >= max_out:
+                        st["saturated"], st["stopped_at"] = True, a
+                        break
                     st["issued"] += 1
                     st["active"] += 1
                 issue(q, at)  # latency counts from the scheduled arrival
@@ -90,6 +102,7 @@ class LoadGenerator:
         if st["error"] is not None:
             raise RuntimeError(st["error"])
         wall = (st["last"] - t0) if st["completed"] else 0.0
+        self.saturated, self.stopped_at = st["saturated"], st["stopped_at"]
         return lat, st["issued"], st["completed"], wall
 
     def measure(self, p):
@@ -99,9 +112,11 @@ class LoadGenerator:
         if p["warmup_queries"] > 0:
             warm, _, _, _ = self.phase("closed", p["concurrency"], spq, count, p["warmup_queries"], 0, 0, [])
         lat, issued, completed, wall = self.phase(p["mode"], p["concurrency"], spq, count, p["min_queries"],
-                                                  p["min_duration_s"], p["max_duration_s"], p["arrivals_s"])
+                                                  p["min_duration_s"], p["max_duration_s"], p["arrivals_s"],
+                                                  p.get("max_outstanding", 0))
         return {"first_inference_ms": first[0], "warmup_ms": warm, "latencies_ms": lat,
-                "samples": completed * spq * p["batch"], "wall_s": wall, "issued": issued}
+                "samples": completed * spq * p["batch"], "wall_s": wall, "issued": issued,
+                "saturated": self.saturated, "stopped_at_s": self.stopped_at}
 
 
 def peak_rss_mb():
