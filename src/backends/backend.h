@@ -11,6 +11,8 @@
 #include "bench/loadgen.h"
 #include "bench/report.h"
 #include "inferlab/inferlab.h"
+#include "ir/error.h"
+#include "ir/graph.h"
 
 namespace inferlab::backends {
 

@@ -99,8 +99,8 @@ class NativeBackend : public Backend {
     CompileOptions co;
     co.batch = o.batch;
     co.shapes = o.shapes;
-    co.engine = o.engine;
-    co.conv_algo = o.conv_algo;
+    co.engine = parse_engine(o.engine);
+    co.conv_algo = parse_conv_algo(o.conv_algo);
     co.hint = o.hint;
     co.streams = o.streams;
     co.threads_per_stream = o.threads;

@@ -1,23 +1,12 @@
 #pragma once
-// One exception type for every user-facing problem (bad model, bad input, bad option).
-// The CLI prints what() and exits with status 2. `Unsupported` marks a model or case the engine
-// cannot run (unsupported op type or attribute), so that `inferlab check` can skip it.
+// Formatting throw helpers over the public error types (include/inferlab/error.h).
 #include <fmt/format.h>
 
-#include <stdexcept>
 #include <string>
 
+#include "inferlab/error.h"
+
 namespace inferlab {
-
-class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-class Unsupported : public Error {
- public:
-  using Error::Error;
-};
 
 template <typename... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> f, Args&&... args) {

@@ -8,6 +8,8 @@
 #include "inferlab/inferlab.h"
 #include "passes/passes.h"
 #include "passes/shape_inference.h"
+#include "runtime/model_graph.h"
+#include "runtime/options.h"
 #include "runtime/program.h"
 #include "runtime/stream_pool.h"
 #include "runtime/stream_rule.h"
@@ -90,28 +92,24 @@ std::size_t port_index(const std::vector<PortInfo>& ports, const std::string& na
 
 }  // namespace
 
-std::shared_ptr<Graph> Core::read_model(const std::string& path, const std::string& weights) const {
-  return read_model_file(path, weights);
+Model Core::read_model(const std::string& path, const std::string& weights) const {
+  return wrap_graph(read_model_file(path, weights));
 }
 
 CompiledModel Core::compile_model(const std::string& path, const CompileOptions& options) const {
   return compile_model(read_model(path), options);
 }
 
-CompiledModel Core::compile_model(const std::shared_ptr<const Graph>& model,
-                                  const CompileOptions& options) const {
+CompiledModel Core::compile_model(const Model& model, const CompileOptions& options) const {
   const auto t0 = std::chrono::steady_clock::now();
-  if (options.batch < 0) fail("batch must be positive (got {})", options.batch);
-  if (options.streams < 0) fail("number of streams must be positive (got {})", options.streams);
-  if (options.threads_per_stream < 0) {
-    fail("threads per stream must be positive (got {})", options.threads_per_stream);
-  }
-  const ProgramFactory* factory = find_engine(options.engine);
-  if (!factory) fail("unknown engine '{}' (available: reference, optimized)", options.engine);
+  const std::shared_ptr<const Graph>& source = model_graph(model);
+  validate_options(options);
+  const ProgramFactory* factory = find_engine(engine_name(options.engine));
+  if (!factory) fail("engine '{}' is not built in", engine_name(options.engine));
 
   auto impl = std::make_shared<CompiledModelImpl>();
   impl->options = options;
-  auto g = std::make_shared<Graph>(*model);
+  auto g = std::make_shared<Graph>(*source);
   freeze_inputs(*g, options.frozen_inputs);
   impl->notes = specialize_input_shapes(*g, options.shapes, options.batch);
   // Before folding, which would turn DequantizeLinear of constant weights into f32 weights.
