@@ -7,8 +7,10 @@
 //   req.set_tensor("input", tensor); req.infer(); Tensor out = req.get_tensor("output");
 // Asynchronous use: req.start(); ... req.wait();
 // Self-contained: it includes only the other headers of include/inferlab/ and the standard library.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -85,6 +87,8 @@ struct LayerProfile {
 struct CompiledModelImpl;
 struct InferRequestImpl;
 
+// A handle on one inference's inputs, outputs and state. A default-constructed one is empty:
+// every call on it throws Error. Destroying a request waits for its inference in flight.
 class InferRequest {
  public:
   InferRequest() = default;
@@ -96,16 +100,29 @@ class InferRequest {
   void infer();  // synchronous
   void start();  // queue on the compiled model's streams
   void wait();   // block until the started inference completes; rethrows its error
+  // Waits at most `timeout`: false if the inference is still queued or running, else as wait().
+  bool wait_for(std::chrono::milliseconds timeout);
+  // Cancels a started inference that no stream has picked up yet: it will not run, and wait()
+  // and the callback see an Error with code cancelled. Returns false (and changes nothing) when
+  // the inference is already running or done, or none was started.
+  bool cancel();
   bool busy() const;
-  // Called (from a stream thread) when a started inference completes.
+  // Called once per started inference when it completes, with its error (null on success): from
+  // the stream thread, or from cancel()'s caller. The callback may start() this request again.
+  void set_callback(std::function<void(std::exception_ptr error)> done);
+  // The same without the error (wait() still rethrows it).
   void set_callback(std::function<void()> done);
+  void set_callback(std::nullptr_t);  // removes the callback; also what set_callback({}) does
   std::vector<LayerProfile> profile() const;
 
  private:
   friend class CompiledModel;
+  InferRequestImpl& impl() const;  // throws Error when empty
   std::shared_ptr<InferRequestImpl> impl_;
 };
 
+// A model compiled for this machine; cheap to copy (copies share it). A default-constructed one
+// is empty: every call on it throws Error.
 class CompiledModel {
  public:
   CompiledModel() = default;
@@ -131,9 +148,11 @@ class CompiledModel {
 
  private:
   friend class Core;
+  CompiledModelImpl& impl() const;  // throws Error when empty
   std::shared_ptr<CompiledModelImpl> impl_;
 };
 
+// The entry point. It holds no state: a default-constructed Core is the usual one.
 class Core {
  public:
   // Reads a model in the format of its extension (.onnx, .prototxt, .xml); `weights` names the
