@@ -16,7 +16,8 @@ stage_format() {
 }
 
 stage_release() {
-  scripts/build.sh build
+  # INFERLAB_PYTHON: the Python module and its pytest suite (ctest python_pytest) in this build.
+  scripts/build.sh build -DINFERLAB_PYTHON=ON
   ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 1200 -LE fleet
 }
 
