@@ -105,6 +105,9 @@ void bind_model(nb::module_& m) {
             return r.infer(inputs, share_outputs);
           },
           nb::arg("inputs"), nb::arg("share_outputs") = false,
+          nb::sig("def __call__(self, inputs: collections.abc.Mapping[str | int, "
+                  "numpy.typing.ArrayLike] | numpy.typing.ArrayLike, share_outputs: bool = False) "
+                  "-> dict[str, numpy.ndarray]"),
           "One inference on a new request: compiled_model({name: array}) -> {name: array}.")
       .def_prop_ro("streams", &CompiledModel::streams)
       .def_prop_ro("threads_per_stream", &CompiledModel::threads_per_stream)
@@ -130,6 +133,9 @@ void bind_model(nb::module_& m) {
           "Reads .onnx, Caffe .prototxt (+ .caffemodel) or OpenVINO .xml (+ .bin).")
       .def("compile_model", &compile, nb::arg("model"), nb::arg("config") = nb::none(),
            nb::arg("kwargs"),
+           nb::sig("def compile_model(self, model: Model | str | os.PathLike, "
+                   "config: dict[str, typing.Any] | None = None, **kwargs: typing.Any) "
+                   "-> CompiledModel"),
            "Compiles a Model or a model file. config: OpenVINO keys (PERFORMANCE_HINT, "
            "NUM_STREAMS, INFERENCE_PRECISION_HINT, PERF_COUNT, ENABLE_CPU_PINNING) or "
            "CompileOptions field names; keyword arguments: the CompileOptions fields (hint, "

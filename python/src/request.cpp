@@ -190,11 +190,17 @@ void bind_request(nb::module_& m) {
                       "once); outputs are copies unless share_outputs=True.")
       .def("infer", &Request::infer, nb::arg("inputs") = nb::none(),
            nb::arg("share_outputs") = false,
+           nb::sig(
+               "def infer(self, inputs: collections.abc.Mapping[str | int, numpy.typing.ArrayLike] "
+               "| numpy.typing.ArrayLike | None = None, share_outputs: bool = False) "
+               "-> dict[str, numpy.ndarray]"),
            "Runs one inference (the GIL released) and returns {output name: array}. inputs: "
            "{name or index: array}, a list in input order, or one array for a one-input model. "
            "share_outputs=True returns views of the request's output memory, overwritten by its "
            "next inference, instead of copies.")
       .def("start_async", &Request::start_async, nb::arg("inputs") = nb::none(),
+           nb::sig("def start_async(self, inputs: collections.abc.Mapping[str | int, "
+                   "numpy.typing.ArrayLike] | numpy.typing.ArrayLike | None = None) -> None"),
            "Queues one inference on the compiled model's streams and returns at once; wait() "
            "or the callback tells when it is done. The input arrays must not be modified until "
            "then (they are read in place).")
@@ -203,14 +209,18 @@ void bind_request(nb::module_& m) {
       .def_prop_ro("busy", &Request::busy)
       .def("set_callback", &Request::set_callback, nb::arg("callback").none(),
            nb::arg("userdata") = nb::none(),
+           nb::sig("def set_callback(self, callback: typing.Callable[[typing.Any], None] | None, "
+                   "userdata: typing.Any = None) -> None"),
            "callback(userdata) is called on a stream thread (holding the GIL) when a started "
            "inference completes; wait() then returns at once and raises the inference's "
            "error, if any. None removes the callback.")
       .def("set_tensor", &Request::set_tensor, nb::arg("name"), nb::arg("array"))
       .def("get_tensor", &Request::get_tensor, nb::arg("name"), nb::arg("share") = false,
+           nb::sig("def get_tensor(self, name: str, share: bool = False) -> numpy.ndarray"),
            "The named output (or input) as an array: a copy, or a view with share=True.")
       .def_prop_ro(
           "results", [](const Request& r) { return r.results(false); },
+          nb::sig("def results(self) -> dict[str, numpy.ndarray]"),
           "{output name: array} of the last completed inference (copies).")
       .def_prop_ro("profile", &Request::profile)
       .def_prop_ro("inputs", &Request::inputs)
