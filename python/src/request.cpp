@@ -40,6 +40,8 @@ Request::Request(InferRequest request, std::vector<PortInfo> inputs, std::vector
 void Request::set_input(std::size_t index, nb::handle array) {
   const PortInfo& port = inputs_[index];
   const std::string what = "input '" + port.name + "'";
+  if (request_.busy())  // the running inference reads the current inputs
+    invalid_argument(what + ": the request is busy with an inference; wait() first");
   nb::object keep;
   Tensor t = tensor_from_array(array, port.dtype, what, keep);
   if (t.shape() != port.shape) {
@@ -89,17 +91,15 @@ void Request::set_inputs(nb::handle inputs) {
 }
 
 nb::dict Request::infer(nb::handle inputs, bool share_outputs) {
-  set_inputs(inputs);
-  {
-    nb::gil_scoped_release nogil;
-    request_.infer();
-  }
+  start_async(inputs);
+  wait();
   return results(share_outputs);
 }
 
+// Inputs are set and the inference queued under the GIL (queueing never blocks), so another
+// Python thread cannot change this request's inputs between the two: it sees busy and raises.
 void Request::start_async(nb::handle inputs) {
   set_inputs(inputs);
-  nb::gil_scoped_release nogil;
   request_.start();
 }
 

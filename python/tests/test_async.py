@@ -81,6 +81,8 @@ def test_start_while_busy_raises(tmp_path):
     request.start_async({"x": slow.input()})
     with pytest.raises(inferlab.Error, match="previous inference is running"):
         request.start_async()
+    with pytest.raises(inferlab.Error, match="busy"):
+        request.start_async({"x": slow.input()})
     request.wait()
 
 
