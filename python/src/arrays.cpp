@@ -85,6 +85,18 @@ Tensor tensor_from_array(nb::handle array, DType expected, const std::string& wh
   return Tensor::view(expected, shape, const_cast<void*>(nd.data()));
 }
 
+Tensor tensor_copy_from_array(nb::handle array, const std::string& what) {
+  const std::string name =
+      nb::cast<std::string>(numpy().attr("asarray")(array).attr("dtype").attr("name"));
+  for (DType t :
+       {DType::f32, DType::f16, DType::i8, DType::u8, DType::i32, DType::i64, DType::boolean}) {
+    if (name != numpy_name(t)) continue;
+    nb::object keep;
+    return tensor_from_array(array, t, what, keep).clone();  // the array may go; the copy stays
+  }
+  invalid_argument(what + ": NumPy dtype " + name + " has no engine element type");
+}
+
 nb::object array_from_tensor(const Tensor& t, bool share) {
   const nb::dlpack::dtype dt = dlpack_dtype(t.dtype());
   // The capsule owns a Tensor handle, so the array keeps the storage alive on its own.

@@ -36,6 +36,8 @@ void bind_errors(nb::module_& m);
 // uses, to hold for as long as the Tensor is in use. A dtype other than `expected` raises.
 Tensor tensor_from_array(nb::handle array, DType expected, const std::string& what,
                          nb::object& keep);
+// A Tensor holding a copy of the array, of the element type of the array's dtype.
+Tensor tensor_copy_from_array(nb::handle array, const std::string& what);
 // A NumPy array of the tensor: a copy, or (share) a view that keeps the tensor's storage alive.
 nb::object array_from_tensor(const Tensor& t, bool share);
 nb::object numpy_dtype(DType t);  // numpy.dtype of an element type; raises for bf16

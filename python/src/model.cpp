@@ -140,7 +140,7 @@ void bind_model(nb::module_& m) {
            "NUM_STREAMS, INFERENCE_PRECISION_HINT, PERF_COUNT, ENABLE_CPU_PINNING) or "
            "CompileOptions field names; keyword arguments: the CompileOptions fields (hint, "
            "precision, engine, conv_algo, streams, threads_per_stream, batch, pin, "
-           "perf_counters, shapes).");
+           "perf_counters, shapes, frozen_inputs).");
 }
 
 }  // namespace inferlab::py

@@ -101,6 +101,13 @@ const std::map<std::string, Setter>& setters() {
       {"pin", [](CompileOptions& o, nb::handle v, const std::string& k) { o.pin = to_bool(v, k); }},
       {"perf_counters", [](CompileOptions& o, nb::handle v,
                            const std::string& k) { o.perf_counters = to_bool(v, k); }},
+      {"frozen_inputs",
+       [](CompileOptions& o, nb::handle v, const std::string& k) {
+         for (auto [name, array] : nb::cast<nb::dict>(v)) {
+           const std::string n = to_str(name, k);
+           o.frozen_inputs[n] = tensor_copy_from_array(array, k + "['" + n + "']");
+         }
+       }},
       {"shapes",
        [](CompileOptions& o, nb::handle v, const std::string& k) {
          for (auto [name, shape] : nb::cast<nb::dict>(v))

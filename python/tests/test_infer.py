@@ -153,3 +153,14 @@ def test_engine_and_conv_algo_enums(convnet):
                     {"conv_algo": "winograd"}, {"engine": "optimized", "conv_algo": "auto"}):
         y = core.compile_model(convnet.path, **options)(x)["y"]
         np.testing.assert_allclose(y, want, rtol=1e-4, atol=1e-5, err_msg=str(options))
+
+
+def test_frozen_inputs(two_inputs):
+    b = np.full((2, 3), 5, dtype=np.int32)
+    compiled = inferlab.Core().compile_model(two_inputs, frozen_inputs={"b": b})
+    del b  # the compiled model keeps its own copy
+    assert [p.name for p in compiled.inputs] == ["a"]
+    a = np.arange(6, dtype=np.int32).reshape(2, 3)
+    out = compiled(a)
+    np.testing.assert_array_equal(out["y"], a + 5)
+    np.testing.assert_array_equal(out["z"], a * 5)
