@@ -4,6 +4,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/string.h>
 
+#include <exception>
 #include <map>
 #include <string>
 
@@ -29,6 +30,8 @@ void drop_without_gil(T& handle) {
 void bind_errors(nb::module_& m);
 // Raises inferlab.Error with code invalid_argument (a bad call from Python, e.g. a wrong dtype).
 [[noreturn]] void invalid_argument(const std::string& message);
+// The inferlab.Error (or None) a completion callback receives for an inference's error.
+nb::object error_object(const std::exception_ptr& error);
 
 // arrays.cpp: NumPy arrays <-> Tensor.
 // A Tensor over the array's memory when it is C-contiguous with the port's dtype (no copy), else

@@ -3,6 +3,8 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <chrono>
+
 namespace inferlab::py {
 
 // A Python callable run on a stream thread when an inference completes. Every touch of the
@@ -19,11 +21,11 @@ struct PyCallback {
     Py_XDECREF(fn);
     Py_XDECREF(userdata);
   }
-  void operator()() const {
+  void operator()(const std::exception_ptr& error) const {
     nb::gil_scoped_acquire gil;
     try {
       nb::handle callable(fn);
-      callable(nb::handle(userdata));
+      callable(nb::handle(userdata), error_object(error));
     } catch (nb::python_error& e) {
       // Nobody to raise to on a stream thread: reported like an exception in a __del__.
       e.discard_as_unraisable("inferlab InferRequest callback");
@@ -108,6 +110,19 @@ void Request::wait() {
   request_.wait();
 }
 
+bool Request::wait_for(double seconds) {
+  if (!(seconds >= 0)) invalid_argument("wait_for: the timeout must be >= 0 seconds");
+  const auto ms = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000 + 0.5));
+  nb::gil_scoped_release nogil;
+  return request_.wait_for(ms);
+}
+
+// Without the GIL: cancel() runs the callback (which takes the GIL) on this thread.
+bool Request::cancel() {
+  nb::gil_scoped_release nogil;
+  return request_.cancel();
+}
+
 void Request::set_callback(nb::object callback, nb::object userdata) {
   if (callback.is_none()) {
     request_.set_callback(nullptr);
@@ -115,7 +130,7 @@ void Request::set_callback(nb::object callback, nb::object userdata) {
     return;
   }
   auto cb = std::make_shared<PyCallback>(std::move(callback), std::move(userdata));
-  request_.set_callback([cb] { (*cb)(); });
+  request_.set_callback([cb](std::exception_ptr error) { (*cb)(error); });
   callback_ = std::move(cb);
 }
 
@@ -206,14 +221,20 @@ void bind_request(nb::module_& m) {
            "then (they are read in place).")
       .def("wait", &Request::wait,
            "Blocks (the GIL released) until the started inference completes; raises its error.")
+      .def("wait_for", &Request::wait_for, nb::arg("timeout"),
+           "Waits at most timeout seconds (the GIL released): False if the inference is still "
+           "queued or running, else as wait().")
+      .def("cancel", &Request::cancel,
+           "Cancels a started inference no stream has picked up yet: wait() and the callback "
+           "then see an Error with code 'cancelled'. False when it already runs or is done.")
       .def_prop_ro("busy", &Request::busy)
       .def("set_callback", &Request::set_callback, nb::arg("callback").none(),
            nb::arg("userdata") = nb::none(),
-           nb::sig("def set_callback(self, callback: typing.Callable[[typing.Any], None] | None, "
-                   "userdata: typing.Any = None) -> None"),
-           "callback(userdata) is called on a stream thread (holding the GIL) when a started "
-           "inference completes; wait() then returns at once and raises the inference's "
-           "error, if any. None removes the callback.")
+           nb::sig("def set_callback(self, callback: typing.Callable[[typing.Any, Error | None], "
+                   "None] | None, userdata: typing.Any = None) -> None"),
+           "callback(userdata, error) is called once per started inference when it completes, "
+           "holding the GIL, on a stream thread (or cancel()'s caller); error is None or the "
+           "inferlab.Error of the inference (wait() raises it too). None removes the callback.")
       .def("set_tensor", &Request::set_tensor, nb::arg("name"), nb::arg("array"))
       .def("get_tensor", &Request::get_tensor, nb::arg("name"), nb::arg("share") = false,
            nb::sig("def get_tensor(self, name: str, share: bool = False) -> numpy.ndarray"),

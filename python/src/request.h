@@ -18,6 +18,8 @@ class Request {
   nb::dict infer(nb::handle inputs, bool share_outputs);
   void start_async(nb::handle inputs);
   void wait();
+  bool wait_for(double seconds);
+  bool cancel();
   bool busy() const { return request_.busy(); }
   void set_callback(nb::object callback, nb::object userdata);
   void set_tensor(const std::string& name, nb::handle array);

@@ -25,8 +25,8 @@ def test_callback_runs_on_a_stream_thread(convnet):
     request = inferlab.Core().compile_model(convnet.path).create_infer_request()
     seen, done = [], threading.Event()
 
-    def callback(userdata):
-        seen.append((userdata, threading.get_ident(), request.get_tensor("y")))
+    def callback(userdata, error):
+        seen.append((userdata, error, threading.get_ident(), request.get_tensor("y")))
         done.set()
 
     request.set_callback(callback, "tag")
@@ -34,8 +34,8 @@ def test_callback_runs_on_a_stream_thread(convnet):
     request.start_async({"x": x})
     assert done.wait(30), "callback not called"
     request.wait()
-    (userdata, thread, y), = seen
-    assert userdata == "tag" and thread != threading.get_ident()
+    (userdata, error, thread, y), = seen
+    assert userdata == "tag" and error is None and thread != threading.get_ident()
     np.testing.assert_allclose(y, convnet.reference(x), rtol=1e-4, atol=1e-5)
     request.set_callback(None)
     request.infer({"x": x})
@@ -52,7 +52,7 @@ def test_callback_exception_is_reported_not_raised(convnet, monkeypatch):
         seen.append(info.exc_value)
         reported.set()
 
-    def callback(_):
+    def callback(_, error):
         raise ValueError("from the callback")
 
     monkeypatch.setattr(sys, "unraisablehook", hook)
@@ -121,7 +121,29 @@ def test_dropped_request_in_flight(convnet):
     done = threading.Event()
     compiled = inferlab.Core().compile_model(convnet.path)
     request = compiled.create_infer_request()
-    request.set_callback(lambda _: done.set())
+    request.set_callback(lambda _, error: done.set())
     request.start_async({"x": convnet.input()})
     del request, compiled
     assert done.wait(30)
+
+
+def test_wait_for_and_cancel(tmp_path):
+    """One stream: a second request queues behind a slow first one and can be cancelled; its
+    callback and wait() see the error with code 'cancelled'."""
+    slow = ConvNet(tmp_path / "slow.onnx", shape=(1, 3, 384, 384), channels=32)
+    compiled = inferlab.Core().compile_model(slow.path, engine="reference", streams=1)
+    first, second = compiled.create_infer_request(), compiled.create_infer_request()
+    errors = []
+    second.set_callback(lambda _, error: errors.append(error))
+    x = slow.input()
+    first.start_async({"x": x})
+    second.start_async({"x": x})
+    assert not first.wait_for(0)  # the first still runs
+    assert second.cancel()
+    with pytest.raises(inferlab.Error) as raised:
+        second.wait()
+    assert raised.value.code == "cancelled"
+    assert len(errors) == 1 and errors[0].code == "cancelled"
+    assert first.wait_for(60)
+    assert not second.cancel()  # nothing started
+    np.testing.assert_allclose(first.results["y"], slow.reference(x), rtol=1e-4, atol=1e-4)
