@@ -9,6 +9,7 @@
 #include "fuzz_util.h"
 #include "inferlab/inferlab.h"
 #include "passes/shape_inference.h"
+#include "runtime/model_graph.h"
 
 namespace inferlab::fuzz {
 
@@ -33,11 +34,11 @@ inline void run_graph_case(const std::shared_ptr<Graph>& model, const char* engi
   infer_shapes_and_fold(probe);
   if (!all_values_small(probe)) return;
   CompileOptions o;
-  o.engine = engine;
+  o.engine = parse_engine(engine);
   o.streams = 1;
   o.threads_per_stream = 1;
   o.pin = false;
-  CompiledModel cm = Core().compile_model(model, o);
+  CompiledModel cm = Core().compile_model(wrap_graph(model), o);
   InferRequest req = cm.create_infer_request();
   for (const auto& p : cm.inputs()) req.set_tensor(p.name, Tensor(p.dtype, p.shape));
   req.infer();

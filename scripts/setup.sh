@@ -14,6 +14,7 @@ PKGS=(
   libsqlite3-dev libpugixml-dev libjpeg-dev libpng-dev libhwloc-dev zlib1g-dev
   libopencv-dev
   python3-venv python3-torch python3-torchvision python3-onnx python3-numpy
+  python3-dev  # headers for the Python package's module (python/)
   chromium
   # The fleet layer (docs/fleet.md): libpq for the PostgreSQL results store, Open MPI for
   # `bench --distributed`, Slurm's commands; the PostgreSQL server, Slurm daemons and munge are

@@ -16,8 +16,21 @@ stage_format() {
 }
 
 stage_release() {
-  scripts/build.sh build
+  # INFERLAB_PYTHON: the Python module and its pytest suite (ctest python_pytest) in this build.
+  scripts/build.sh build -DINFERLAB_PYTHON=ON
   ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 1200 -LE fleet
+}
+
+# `pip install .` (pyproject.toml) into a throwaway folder, offline (.venv's pinned
+# scikit-build-core and nanobind, no build isolation), then the pytest suite against the
+# installed package. Opt-in (INFERLAB_TEST_PIP=1): it compiles the engine a second time.
+stage_pip() {
+  local target
+  target=$(mktemp -d)
+  .venv/bin/pip install --quiet --no-build-isolation --no-deps --target "$target" .
+  PYTHONPATH=$target INFERLAB_CLI=build/inferlab .venv/bin/python -m pytest -q -p no:cacheprovider \
+    python/tests
+  rm -rf "$target"
 }
 
 # The fleet layer's tests start real daemons (PostgreSQL, munge, slurmctld, slurmd on loopback;
@@ -62,6 +75,7 @@ timed() {
 scripts/setup.sh
 timed stage_format
 timed stage_release
+if [ "${INFERLAB_TEST_PIP:-0}" = 1 ]; then timed stage_pip; fi
 timed stage_fleet
 timed stage_clang_asan
 timed stage_tsan

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "inferlab/inferlab.h"
+#include "ir/error.h"
 
 namespace inferlab::cli {
 

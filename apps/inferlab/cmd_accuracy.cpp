@@ -75,12 +75,12 @@ std::unique_ptr<BackendModel> open_backend_model(const AccuracyOptions& o) {
   bo.pin = false;  // the decode workers share the cores
   bo.async = false;
   // The model's own input (dimensions possibly dynamic), read with inferlab's importer.
-  const auto graph = Core().read_model(o.model, o.weights);
-  if (graph->inputs.size() != 1)
+  const Model model = Core().read_model(o.model, o.weights);
+  if (model.inputs().size() != 1)
     fail("{}: the model has {} runtime inputs, accuracy takes single-input image models", o.model,
-         graph->inputs.size());
-  const Shape& shape = graph->value(graph->inputs[0]).shape;
-  if (shape.empty()) fail("{}: input '{}' has no shape", o.model, graph->inputs[0]);
+         model.inputs().size());
+  const Shape& shape = model.inputs()[0].shape;
+  if (shape.empty()) fail("{}: input '{}' has no shape", o.model, model.inputs()[0].name);
   auto m = std::make_unique<BackendModel>();
   // A model exported with a fixed batch runs at that batch.
   m->batch = shape[0] > 0 ? static_cast<int>(shape[0]) : o.batch;

@@ -6,10 +6,12 @@
 #include <filesystem>
 
 #include "command.h"
+#include "frontends/model_file.h"
 #include "frontends/tensor_file.h"
 #include "inferlab/inferlab.h"
 #include "ir/compare.h"
 #include "passes/shape_inference.h"
+#include "runtime/model_graph.h"
 
 namespace inferlab::cli {
 namespace {
@@ -54,7 +56,7 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
   const std::string name = dir.filename().string();
   try {
     Core core;
-    auto model = core.read_model(case_model(dir).string());
+    const auto model = read_model_file(case_model(dir).string());
     std::vector<fs::path> sets;
     for (const auto& e : fs::directory_iterator(dir))
       if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0)
@@ -69,7 +71,7 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
                                 set.filename().string(), in_files.size(), model->inputs.size()));
       }
       CompileOptions co;
-      co.engine = o.engine;
+      co.engine = parse_engine(o.engine);
       // Inputs that carry op parameters (pads, scales, axes...) are frozen to the data set's
       // values; the others are fed at run time with their shapes fixed.
       const auto params = parameter_inputs(*model);
@@ -84,7 +86,7 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
           runtime_inputs.emplace_back(input, t);
         }
       }
-      CompiledModel cm = core.compile_model(model, co);
+      CompiledModel cm = core.compile_model(wrap_graph(model), co);
       InferRequest req = cm.create_infer_request();
       for (const auto& [name, t] : runtime_inputs) req.set_tensor(name, t);
       req.infer();

@@ -43,15 +43,18 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
-std::string status_of(const std::string& what) {
-  if (what.find("timed out") != std::string::npos) return "timeout";
-  if (what.find("unavailable") != std::string::npos || what.find("not found") != std::string::npos)
-    return "missing";
-  if (what.find("worker died") != std::string::npos ||
-      what.find("killed by signal") != std::string::npos ||
-      what.find("exited with status") != std::string::npos)
-    return "crashed";
-  return "error";
+// The status column of a backend that failed, from the error's code.
+std::string status_of(const Error& e) {
+  switch (e.code()) {
+    case ErrorCode::worker_timeout:
+      return "timeout";
+    case ErrorCode::backend_unavailable:
+      return "missing";
+    case ErrorCode::worker_crashed:
+      return "crashed";
+    default:
+      return "error";
+  }
 }
 
 void run_compare(CompareCmd& c) {
@@ -84,7 +87,7 @@ void run_compare(CompareCmd& c) {
       fingerprint["libraries"][n] = info.version;
       r.meta.run_id = run_id;
     } catch (const Error& e) {
-      r.status = status_of(e.what());
+      r.status = status_of(e);
       r.error = e.what();
       r.backend.reset();
     }
@@ -113,7 +116,7 @@ void run_compare(CompareCmd& c) {
     try {
       fn();
     } catch (const Error& e) {
-      r.status = status_of(e.what());
+      r.status = status_of(e);
       r.error = e.what();
       r.backend.reset();  // kills its worker
     }

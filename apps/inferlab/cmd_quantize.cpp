@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "data/calibration.h"
+#include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
 #include "ir/output_file.h"
 #include "quant/qdq_onnx.h"
@@ -51,8 +52,7 @@ void print_report(const quant::QuantizeResult& r) {
 void run_quantize(const QuantizeCliOptions& o) {
   if (o.preset.empty() && o.preprocess.empty())
     fail("say how to preprocess the calibration images: --preset or --preprocess FILE");
-  Core core;
-  const auto graph = core.read_model(o.model);
+  const auto graph = read_model_file(o.model);
   if (graph->inputs.size() != 1)
     fail("{}: the model has {} runtime inputs, quantize takes single-input image models", o.model,
          graph->inputs.size());

@@ -13,6 +13,7 @@
 #include "bench/results_store.h"
 #include "bench/scenario.h"
 #include "command.h"
+#include "frontends/model_file.h"
 #include "ir/output_file.h"
 #include "lab_commands.h"
 #include "sweep_cli.h"
@@ -111,8 +112,7 @@ void run_roofline_command(const RooflineArgs& c) {
       bench::run_scenario(s, [&](const bench::LoadPlan& p) { return backend->measure(p); });
   const auto profile = backend->layer_profile();
   if (profile.empty()) fail("backend {} returned no per-layer timings", c.backend);
-  Core core;
-  const ModelStats stats = compute_model_stats(*core.read_model(c.model), c.batch);
+  const ModelStats stats = compute_model_stats(*read_model_file(c.model), c.batch);
   const auto layers = roofline_layers(stats, profile, ceil, threads);
   const RooflineLayer net = roofline_network(layers, ceil, threads, stats.weight_bytes);
   fmt::print("\n{} batch {}, 1 stream x {} threads: {:.2f} samples/s, p50 {:.3f} ms (profiled)\n",

@@ -9,6 +9,7 @@
 #include "cli_util.h"
 #include "command.h"
 #include "frontends/tensor_file.h"
+#include "runtime/model_graph.h"
 
 namespace inferlab::cli {
 namespace {
@@ -26,19 +27,22 @@ struct RunOptions {
 
 // A tensor given with --input must fit the model's declared input: checked before compiling so
 // the message names the file rather than a shape mismatch deep inside the graph.
-void check_given_input(const Graph& model, const RunOptions& o, const std::string& name,
+void check_given_input(const Model& model, const RunOptions& o, const std::string& name,
                        const Tensor& t, const std::string& file) {
-  if (std::find(model.inputs.begin(), model.inputs.end(), name) == model.inputs.end()) {
+  const auto& ports = model.inputs();
+  auto port =
+      std::find_if(ports.begin(), ports.end(), [&](const auto& p) { return p.name == name; });
+  if (port == ports.end()) {
     std::string names;
-    for (const auto& i : model.inputs) names += (names.empty() ? "" : ", ") + i;
+    for (const auto& p : ports) names += (names.empty() ? "" : ", ") + p.name;
     fail("--input names '{}', which is not an input of {} (its inputs: {})", name, o.model, names);
   }
-  const Value& v = model.value(name);
+  const PortInfo& v = *port;
   if (v.dtype != t.dtype()) {
     fail("{}: holds a {} tensor, input '{}' of {} is {}", file, dtype_name(t.dtype()), name,
          o.model, dtype_name(v.dtype));
   }
-  if (!v.known) return;
+  if (v.shape.empty() && t.rank() != 0) return;  // shape not declared by the file
   bool fits = v.shape.size() == t.rank();
   for (std::size_t d = 0; fits && d < v.shape.size(); ++d) {
     const std::int64_t want = d == 0 && o.batch > 0 ? o.batch : v.shape[d];
@@ -52,9 +56,9 @@ void check_given_input(const Graph& model, const RunOptions& o, const std::strin
 
 void run(const RunOptions& o) {
   CompileOptions co;
-  co.engine = o.engine;
+  co.engine = parse_engine(o.engine);
   co.batch = o.batch;
-  co.conv_algo = o.conv_algo;
+  co.conv_algo = parse_conv_algo(o.conv_algo);
   co.precision = o.precision;
   for (const auto& s : o.shapes) co.shapes.insert(parse_named_shape(s));
   std::map<std::string, Tensor> given;
@@ -68,10 +72,11 @@ void run(const RunOptions& o) {
   data::check_calibration_request(o.calibration, o.precision);
   Core core;
   auto model = core.read_model(o.model, o.weights);
-  for (const auto& [name, t] : given) check_given_input(*model, o, name, t, file_of[name]);
+  for (const auto& [name, t] : given) check_given_input(model, o, name, t, file_of[name]);
   std::string quantized;
-  if (auto q = data::quantize_for_precision(*model, o.precision, o.calibration, &quantized)) {
-    model = q;
+  if (auto q = data::quantize_for_precision(*model_graph(model), o.precision, o.calibration,
+                                            &quantized)) {
+    model = wrap_graph(q);
     fmt::print("{}\n", quantized);
   }
   CompiledModel cm = core.compile_model(model, co);
@@ -122,7 +127,8 @@ void run(const RunOptions& o) {
     }
   }
   fmt::print("engine {}, precision {} ({}), compile {:.1f} ms, first inference {:.2f} ms\n",
-             o.engine, precision_name(o.precision), cm.precision_summary(), cm.compile_ms(), ms);
+             engine_name(co.engine), precision_name(o.precision), cm.precision_summary(),
+             cm.compile_ms(), ms);
 }
 
 void setup(CLI::App& root) {

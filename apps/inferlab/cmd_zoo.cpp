@@ -7,6 +7,7 @@
 
 #include "analysis/model_stats.h"
 #include "command.h"
+#include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
 #include "zoo/zoo.h"
 
@@ -80,7 +81,7 @@ void run(const ZooCliOptions& o) {
     // Any ONNX file: --info only.
     if (o.info && std::filesystem::exists(o.name)) {
       if (!o.output.empty()) fail("zoo: -o writes zoo models only, not '{}'", o.name);
-      auto g = Core().read_model(o.name);
+      auto g = read_model_file(o.name);
       std::int64_t batch = batch_to_fix(*g, o);
       const ModelStats stats = compute_model_stats(*g, batch);
       if (batch == 0 && !g->inputs.empty() && !g->value(g->inputs[0]).shape.empty())

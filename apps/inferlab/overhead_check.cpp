@@ -40,7 +40,7 @@ void run_overhead_check(std::int64_t n, const std::string& requested_engine) {
   backend->set_samples({sample});
 
   CompileOptions co;
-  co.engine = engine;
+  co.engine = parse_engine(engine);
   co.streams = 1;
   co.threads_per_stream = 1;
   Core core;

@@ -6,14 +6,22 @@
 //   InferRequest req = cm.create_infer_request();
 //   req.set_tensor("input", tensor); req.infer(); Tensor out = req.get_tensor("output");
 // Asynchronous use: req.start(); ... req.wait();
+// Self-contained: it includes only the other headers of include/inferlab/ and the standard library.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "ir/graph.h"
-#include "ir/tensor.h"
+#include "inferlab/dtype.h"
+#include "inferlab/error.h"
+#include "inferlab/model.h"
+#include "inferlab/shape.h"
+#include "inferlab/tensor.h"
 
 namespace inferlab {
 
@@ -28,28 +36,40 @@ enum class Precision { f32, bf16, i8 };
 Precision parse_precision(const std::string& name);
 const char* precision_name(Precision p);
 
+// Which engine compiles the model. optimized: oneDNN primitives with fused post-ops and planned
+// memory. reference: the plain per-operator kernels, the oracle the optimized one is tested
+// against (f32 only).
+enum class Engine { optimized, reference };
+// "optimized", "reference" -> Engine; anything else throws Error listing the choices.
+Engine parse_engine(const std::string& name);
+const char* engine_name(Engine e);
+
+// Convolution algorithm of the optimized engine (docs/engine.md). automatic: Winograd for the 3x3
+// stride-1 convolutions with at least 64 channels in and out, direct elsewhere. direct: always
+// direct. winograd: Winograd wherever oneDNN has it for the layer, direct elsewhere.
+enum class ConvAlgo { automatic, direct, winograd };
+// "auto", "direct", "winograd" -> ConvAlgo; anything else throws Error listing the choices.
+ConvAlgo parse_conv_algo(const std::string& name);
+const char* conv_algo_name(ConvAlgo a);  // "auto", "direct", "winograd"
+
 // Everything that changes how a model is compiled. Defaults give a latency-oriented,
-// optimized FP32 compile of the model's own shapes.
+// optimized FP32 compile of the model's own shapes. Core::compile_model validates every field
+// once (ranges, enum values, combinations such as the reference engine with bf16) before any
+// work, so a bad option fails the same way whatever the model contains.
 struct CompileOptions {
   std::map<std::string, Shape> shapes;  // per-input shape overrides (like OpenVINO reshape)
   std::int64_t batch = 0;               // >0: set dimension 0 of every input
-  std::string engine = "optimized";     // "optimized" (oneDNN) or "reference"
+  Engine engine = Engine::optimized;
   PerformanceHint hint = PerformanceHint::latency;
   int streams = 0;             // 0: chosen from the hint
   int threads_per_stream = 0;  // 0: cores / streams
   bool pin = true;             // pin each stream's threads to its own cores
   Precision precision = Precision::f32;
-  bool perf_counters = false;      // collect per-layer timings
-  std::string conv_algo = "auto";  // auto | direct | winograd
+  bool perf_counters = false;  // collect per-layer timings
+  ConvAlgo conv_algo = ConvAlgo::automatic;
   // Inputs replaced by constants before compiling (like Model Optimizer's
   // --freeze_placeholder_with_value); needed where a model feeds shape parameters at run time.
   std::map<std::string, Tensor> frozen_inputs;
-};
-
-struct PortInfo {
-  std::string name;
-  DType dtype = DType::undefined;
-  Shape shape;
 };
 
 // Per-layer counter, reported when CompileOptions::perf_counters is set.
@@ -64,11 +84,11 @@ struct LayerProfile {
   std::string precision = "f32";  // what the layer computes in: "f32", "bf16", "i8"
 };
 
-class Program;
-class StreamPool;
 struct CompiledModelImpl;
 struct InferRequestImpl;
 
+// A handle on one inference's inputs, outputs and state. A default-constructed one is empty:
+// every call on it throws Error. Destroying a request waits for its inference in flight.
 class InferRequest {
  public:
   InferRequest() = default;
@@ -80,16 +100,29 @@ class InferRequest {
   void infer();  // synchronous
   void start();  // queue on the compiled model's streams
   void wait();   // block until the started inference completes; rethrows its error
+  // Waits at most `timeout`: false if the inference is still queued or running, else as wait().
+  bool wait_for(std::chrono::milliseconds timeout);
+  // Cancels a started inference that no stream has picked up yet: it will not run, and wait()
+  // and the callback see an Error with code cancelled. Returns false (and changes nothing) when
+  // the inference is already running or done, or none was started.
+  bool cancel();
   bool busy() const;
-  // Called (from a stream thread) when a started inference completes.
+  // Called once per started inference when it completes, with its error (null on success): from
+  // the stream thread, or from cancel()'s caller. The callback may start() this request again.
+  void set_callback(std::function<void(std::exception_ptr error)> done);
+  // The same without the error (wait() still rethrows it).
   void set_callback(std::function<void()> done);
+  void set_callback(std::nullptr_t);  // removes the callback; also what set_callback({}) does
   std::vector<LayerProfile> profile() const;
 
  private:
   friend class CompiledModel;
+  InferRequestImpl& impl() const;  // throws Error when empty
   std::shared_ptr<InferRequestImpl> impl_;
 };
 
+// A model compiled for this machine; cheap to copy (copies share it). A default-constructed one
+// is empty: every call on it throws Error.
 class CompiledModel {
  public:
   CompiledModel() = default;
@@ -115,17 +148,18 @@ class CompiledModel {
 
  private:
   friend class Core;
+  CompiledModelImpl& impl() const;  // throws Error when empty
   std::shared_ptr<CompiledModelImpl> impl_;
 };
 
+// The entry point. It holds no state: a default-constructed Core is the usual one.
 class Core {
  public:
   // Reads a model in the format of its extension (.onnx, .prototxt, .xml); `weights` names the
   // separate weights file of Caffe (.caffemodel) and OpenVINO IR (.bin), by default the one
   // beside the model. Throws Error naming the file and problem.
-  std::shared_ptr<Graph> read_model(const std::string& path, const std::string& weights = "") const;
-  CompiledModel compile_model(const std::shared_ptr<const Graph>& model,
-                              const CompileOptions& options = {}) const;
+  Model read_model(const std::string& path, const std::string& weights = "") const;
+  CompiledModel compile_model(const Model& model, const CompileOptions& options = {}) const;
   CompiledModel compile_model(const std::string& path, const CompileOptions& options = {}) const;
 };
 

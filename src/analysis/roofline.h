@@ -10,6 +10,8 @@
 #include "analysis/bandwidth.h"
 #include "analysis/model_stats.h"
 #include "inferlab/inferlab.h"
+#include "ir/error.h"
+#include "ir/graph.h"
 
 namespace inferlab {
 

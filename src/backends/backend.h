@@ -12,6 +12,8 @@
 #include "bench/report.h"
 #include "data/calibration.h"
 #include "inferlab/inferlab.h"
+#include "ir/error.h"
+#include "ir/graph.h"
 
 namespace inferlab::backends {
 

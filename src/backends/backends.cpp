@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "backends/backend_impl.h"
+#include "frontends/model_file.h"
 #include "passes/shape_inference.h"
 
 namespace inferlab::backends {
@@ -34,8 +35,7 @@ std::unique_ptr<Backend> open_backend(const std::string& name, const BackendOpti
 
 std::vector<PortInfo> model_inputs(const BackendOptions& o, std::string* graph_name,
                                    std::vector<std::string>* notes) {
-  Core core;
-  auto g = core.read_model(o.model, o.weights);
+  auto g = read_model_file(o.model, o.weights);
   if (graph_name) *graph_name = g->name;
   auto applied = specialize_input_shapes(*g, o.shapes, o.batch);
   if (notes) *notes = std::move(applied);

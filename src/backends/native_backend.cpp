@@ -18,7 +18,7 @@ class NativeSut : public bench::SystemUnderTest {
       : reqs_(reqs), samples_(samples), ports_(ports) {
     for (std::size_t i = 0; i < reqs_.size(); ++i) {
       free_.push_back(i);
-      reqs_[i].set_callback([this, i] { done(i); });
+      reqs_[i].set_callback([this, i](std::exception_ptr e) { done(i, e); });
     }
     tags_.resize(reqs_.size());
   }
@@ -55,7 +55,7 @@ class NativeSut : public bench::SystemUnderTest {
     reqs_[r].start();
   }
 
-  void done(std::size_t r) {
+  void done(std::size_t r, const std::exception_ptr& e) {
     {
       std::lock_guard lock(mu_);
       ++in_done_;
@@ -63,9 +63,9 @@ class NativeSut : public bench::SystemUnderTest {
     const std::uint64_t tag = tags_[r];
     std::string error;
     try {
-      reqs_[r].wait();  // returns at once; rethrows the inference's error
-    } catch (const std::exception& e) {
-      error = e.what();
+      if (e) std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      error = x.what();
     }
     std::pair<std::uint64_t, std::int64_t> next{0, -1};
     {
@@ -122,8 +122,8 @@ class NativeBackend : public Backend {
     CompileOptions co;
     co.batch = o.batch;
     co.shapes = o.shapes;
-    co.engine = o.engine;
-    co.conv_algo = o.conv_algo;
+    co.engine = parse_engine(o.engine);
+    co.conv_algo = parse_conv_algo(o.conv_algo);
     co.hint = o.hint;
     co.streams = o.streams;
     co.threads_per_stream = o.threads;

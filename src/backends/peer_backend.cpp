@@ -23,7 +23,7 @@ class TempDir {
  public:
   TempDir() {
     char tmpl[] = "/tmp/inferlab-peer-XXXXXX";
-    if (!mkdtemp(tmpl)) fail("cannot create a temporary directory");
+    if (!mkdtemp(tmpl)) fail(ErrorCode::io, "cannot create a temporary directory");
     path_ = tmpl;
   }
   ~TempDir() {
@@ -173,8 +173,8 @@ std::unique_ptr<Backend> open_peer_backend(const std::string& name, const Backen
   auto it = kReads.find(name);
   const ModelFormat f = model_format(o.model);
   if (it != kReads.end() && std::find(it->second.begin(), it->second.end(), f) == it->second.end())
-    fail("{} backend unavailable for {}: it reads {} models only", name, o.model,
-         name == "opencv" ? "ONNX and Caffe" : "ONNX");
+    fail(ErrorCode::backend_unavailable, "{} backend unavailable for {}: it reads {} models only",
+         name, o.model, name == "opencv" ? "ONNX and Caffe" : "ONNX");
   return std::make_unique<PeerBackend>(name, o);
 }
 

@@ -26,9 +26,9 @@ std::string opencv_worker_path() {
   for (const auto& c :
        {dir / "inferlab-opencv-worker", dir.parent_path() / "inferlab-opencv-worker"})
     if (!dir.empty() && fs::exists(c)) return c.string();
-  fail(
-      "opencv backend unavailable: inferlab-opencv-worker not found next to this program (build "
-      "the 'inferlab-opencv-worker' target, or set INFERLAB_OPENCV_WORKER)");
+  fail(ErrorCode::backend_unavailable,
+       "opencv backend unavailable: inferlab-opencv-worker not found next to this program (build "
+       "the 'inferlab-opencv-worker' target, or set INFERLAB_OPENCV_WORKER)");
 }
 
 std::string find_node() {
@@ -43,14 +43,17 @@ std::string find_node() {
   }
   for (const char* node : {"/usr/bin/node", "/usr/local/bin/node"})
     if (fs::exists(node)) return node;
-  fail("onnxruntime backend unavailable: node not found (PATH, /usr/bin/node)");
+  fail(ErrorCode::backend_unavailable,
+       "onnxruntime backend unavailable: node not found (PATH, /usr/bin/node)");
 }
 
 }  // namespace
 
 std::string inferlab_home() {
   if (const char* h = std::getenv("INFERLAB_HOME")) {
-    if (!is_home(h)) fail("INFERLAB_HOME={} holds no tools/peers/peer_common.py", h);
+    if (!is_home(h))
+      fail(ErrorCode::backend_unavailable, "INFERLAB_HOME={} holds no tools/peers/peer_common.py",
+           h);
     return h;
   }
   const fs::path dir = self_dir();
@@ -66,10 +69,10 @@ std::string inferlab_home() {
     if (is_home(p)) return p.string();
   std::string where;
   for (const auto& p : tried) where += (where.empty() ? "" : ", ") + p.string();
-  fail(
-      "peer workers not found (looked for tools/peers/ in {}); set INFERLAB_HOME to inferlab's "
-      "source or install folder",
-      where);
+  fail(ErrorCode::backend_unavailable,
+       "peer workers not found (looked for tools/peers/ in {}); set INFERLAB_HOME to inferlab's "
+       "source or install folder",
+       where);
 }
 
 std::string peer_python(const std::string& backend, const std::string& module,
@@ -79,14 +82,15 @@ std::string peer_python(const std::string& backend, const std::string& module,
   const fs::path venv = fs::path(inferlab_home()) / env;
   const fs::path python = venv / "bin" / "python";
   if (!fs::exists(python))
-    fail(
-        "{} backend unavailable: {}: not installed; run scripts/setup.sh (no Python environment "
-        "{})",
-        backend, module, venv.string());
+    fail(ErrorCode::backend_unavailable,
+         "{} backend unavailable: {}: not installed; run scripts/setup.sh (no Python environment "
+         "{})",
+         backend, module, venv.string());
   std::error_code ec;
   for (const auto& lib : fs::directory_iterator(venv / "lib", ec))
     if (fs::exists(lib.path() / "site-packages" / module)) return python.string();
-  fail("{} backend unavailable: {}: not installed; run scripts/setup.sh (not in {})", backend,
+  fail(ErrorCode::backend_unavailable,
+       "{} backend unavailable: {}: not installed; run scripts/setup.sh (not in {})", backend,
        module, venv.string());
 }
 
@@ -97,10 +101,10 @@ WorkerCommand worker_command(const std::string& name) {
   if (name == "onnxruntime") {
     const std::string mods = home + "/third_party/node/node_modules";
     if (!fs::exists(mods + "/onnxruntime-node/package.json"))
-      fail(
-          "onnxruntime backend unavailable: onnxruntime-node: not installed; run scripts/setup.sh "
-          "({} lacks it)",
-          mods);
+      fail(ErrorCode::backend_unavailable,
+           "onnxruntime backend unavailable: onnxruntime-node: not installed; run scripts/setup.sh "
+           "({} lacks it)",
+           mods);
     return {{find_node(), tools + "ort_worker.js"}, {"NODE_PATH=" + mods}};
   }
   if (name == "openvino")

@@ -25,10 +25,11 @@ WorkerProcess::WorkerProcess(const std::vector<std::string>& argv,
     : what_(std::move(what)) {
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)
-    fail("{}: cannot create pipes: {}", what_, std::strerror(errno));
+    fail(ErrorCode::io, "{}: cannot create pipes: {}", what_, std::strerror(errno));
   char tmpl[] = "/tmp/inferlab-worker-XXXXXX.log";
   const int errfd = mkstemps(tmpl, 4);
-  if (errfd < 0) fail("{}: cannot create a log file: {}", what_, std::strerror(errno));
+  if (errfd < 0)
+    fail(ErrorCode::io, "{}: cannot create a log file: {}", what_, std::strerror(errno));
   stderr_path_ = tmpl;
 
   posix_spawn_file_actions_t fa;
@@ -56,7 +57,8 @@ WorkerProcess::WorkerProcess(const std::vector<std::string>& argv,
     close(to_child_);
     close(from_child_);
     unlink(stderr_path_.c_str());  // the destructor does not run for a failed constructor
-    fail("{}: cannot start {}: {}", what_, argv[0], std::strerror(rc));
+    fail(ErrorCode::backend_unavailable, "{}: cannot start {}: {}", what_, argv[0],
+         std::strerror(rc));
   }
   signal(SIGPIPE, SIG_IGN);  // a dead worker must give an error, not kill us
 }
@@ -113,11 +115,11 @@ void WorkerProcess::fail_dead() {
   const std::string how = WIFSIGNALED(status)
                               ? "killed by signal " + std::to_string(WTERMSIG(status))
                               : "exited with status " + std::to_string(WEXITSTATUS(status));
-  fail("{}: the worker {}: {}", what_, how, stderr_tail());
+  fail(ErrorCode::worker_crashed, "{}: the worker {}: {}", what_, how, stderr_tail());
 }
 
 nlohmann::json WorkerProcess::call(const nlohmann::json& request, double timeout_s) {
-  if (pid_ <= 0) fail("{}: the worker is not running", what_);
+  if (pid_ <= 0) fail(ErrorCode::worker_crashed, "{}: the worker is not running", what_);
   const std::string line = request.dump() + "\n";
   for (std::size_t off = 0; off < line.size();) {
     const ssize_t n = write(to_child_, line.data() + off, line.size() - off);
@@ -144,7 +146,8 @@ nlohmann::json WorkerProcess::call(const nlohmann::json& request, double timeout
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       kill_now();
-      fail("{}: timed out after {:.0f} s (worker killed)", what_, timeout_s);
+      fail(ErrorCode::worker_timeout, "{}: timed out after {:.0f} s (worker killed)", what_,
+           timeout_s);
     }
     pollfd p{from_child_, POLLIN, 0};
     const int r = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));

@@ -7,6 +7,8 @@
 
 #include "data/preprocess.h"
 #include "inferlab/inferlab.h"
+#include "ir/error.h"
+#include "ir/graph.h"
 #include "quant/quantize.h"
 
 namespace inferlab::data {

@@ -30,7 +30,7 @@ class LabelList : public Dataset {
  public:
   LabelList(const std::string& root, const std::string& labels_file) : labels_file_(labels_file) {
     std::ifstream in(labels_file);
-    if (!in) fail("{}: cannot open labels file", labels_file);
+    if (!in) fail(ErrorCode::io, "{}: cannot open labels file", labels_file);
     std::string line;
     int lineno = 0;
     while (std::getline(in, line)) {
@@ -117,7 +117,7 @@ class ClassFolders : public Dataset {
       names_ = dirs;  // alphabetical, as torchvision's ImageFolder orders classes
     } else {
       std::ifstream in(order_file);
-      if (!in) fail("{}: cannot open class list", order_file);
+      if (!in) fail(ErrorCode::io, "{}: cannot open class list", order_file);
       std::string line;
       while (std::getline(in, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();

@@ -33,7 +33,7 @@ Image load_image_or_throw(const std::string& path, const std::string& name) {
 IdxArray read_idx(const std::string& path) {
   // gzread reads plain files unchanged, so one path serves .gz and uncompressed IDX files.
   gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) fail("{}: cannot open IDX file", path);
+  if (!f) fail(ErrorCode::io, "{}: cannot open IDX file", path);
   std::vector<std::uint8_t> bytes;
   std::uint8_t buf[1 << 16];
   int n;

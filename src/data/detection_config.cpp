@@ -108,7 +108,7 @@ DetectionConfig parse_detection_config(const std::string& text, const std::strin
 DetectionConfig load_detection_config(const std::string& name_or_path) {
   if (!std::filesystem::is_regular_file(name_or_path)) return detection_preset(name_or_path);
   std::ifstream in(name_or_path);
-  if (!in) fail("{}: cannot open detection config", name_or_path);
+  if (!in) fail(ErrorCode::io, "{}: cannot open detection config", name_or_path);
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_detection_config(ss.str(), name_or_path);

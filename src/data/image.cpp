@@ -23,7 +23,7 @@ Image decode_image(const std::vector<std::uint8_t>& bytes, const std::string& na
 
 std::vector<std::uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail("{}: cannot open file: {}", path, std::strerror(errno));
+  if (!in) fail(ErrorCode::io, "{}: cannot open file: {}", path, std::strerror(errno));
   std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                   std::istreambuf_iterator<char>());
   if (in.bad()) fail("{}: read error", path);

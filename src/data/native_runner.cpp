@@ -1,11 +1,14 @@
 #include "data/native_runner.h"
 
+#include "frontends/model_file.h"
+#include "runtime/model_graph.h"
+
 namespace inferlab::data {
 
 std::unique_ptr<NativeModel> open_native_model(const std::string& path, const std::string& engine,
                                                int batch) {
   Core core;
-  auto graph = core.read_model(path);
+  const auto graph = read_model_file(path);
   if (graph->inputs.size() != 1)
     fail("{}: the model has {} runtime inputs, accuracy takes single-input image models", path,
          graph->inputs.size());
@@ -18,11 +21,11 @@ std::unique_ptr<NativeModel> open_native_model(const std::string& path, const st
   m->batch = in.shape[0] > 0 ? static_cast<int>(in.shape[0]) : batch;
   in.shape[0] = m->batch;
   CompileOptions co;
-  co.engine = engine;
+  co.engine = parse_engine(engine);
   co.batch = m->batch;
   co.streams = 1;
   co.pin = false;  // the decode workers share the cores
-  m->compiled = core.compile_model(graph, co);
+  m->compiled = core.compile_model(wrap_graph(graph), co);
   m->request = m->compiled.create_infer_request();
   for (const auto& p : m->compiled.outputs()) m->runner.output_names.push_back(p.name);
   NativeModel* raw = m.get();

@@ -5,6 +5,8 @@
 
 #include "data/evaluate.h"
 #include "inferlab/inferlab.h"
+#include "ir/error.h"
+#include "ir/graph.h"
 
 namespace inferlab::data {
 

@@ -231,7 +231,7 @@ PreprocessConfig parse_preprocess_config(const std::string& text, const std::str
 
 PreprocessConfig load_preprocess_config(const std::string& path) {
   std::ifstream in(path);
-  if (!in) fail("{}: cannot open preprocessing config", path);
+  if (!in) fail(ErrorCode::io, "{}: cannot open preprocessing config", path);
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_preprocess_config(ss.str(), path);

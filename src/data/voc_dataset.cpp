@@ -39,7 +39,7 @@ class Voc : public Dataset {
     if (split_.empty()) split_ = fs::exists(sets / "test.txt") ? "test" : "val";
     const fs::path list = sets / (split_ + ".txt");
     std::ifstream in(list);
-    if (!in) fail("{}: cannot open VOC image set", list.string());
+    if (!in) fail(ErrorCode::io, "{}: cannot open VOC image set", list.string());
     std::string id;
     while (in >> id) ids_.push_back(id);
   }

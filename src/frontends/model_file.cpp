@@ -19,7 +19,8 @@ ModelFormat model_format(const std::string& path) {
       path, ext);
 }
 
-std::shared_ptr<Graph> read_model_file(const std::string& path, const std::string& weights) {
+namespace {
+std::shared_ptr<Graph> import_file(const std::string& path, const std::string& weights) {
   switch (model_format(path)) {
     case ModelFormat::onnx:
       if (!weights.empty()) fail("{}: an ONNX model takes no separate weights file", path);
@@ -30,6 +31,17 @@ std::shared_ptr<Graph> read_model_file(const std::string& path, const std::strin
       return import_openvino(path, weights);
   }
   fail("{}: unknown model format", path);
+}
+}  // namespace
+
+std::shared_ptr<Graph> read_model_file(const std::string& path, const std::string& weights) {
+  try {
+    return import_file(path, weights);
+  } catch (const Error& e) {
+    // The importers' checks use plain fail(): what they reject is the file's content. Files
+    // that cannot be read say io, unsupported operations keep their code.
+    rethrow_as(e, ErrorCode::invalid_model);
+  }
 }
 
 }  // namespace inferlab

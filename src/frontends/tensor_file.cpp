@@ -15,9 +15,10 @@ namespace {
 
 std::string read_all(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) fail("{}: no such tensor file", path);
+  if (!std::filesystem::is_regular_file(path, ec))
+    fail(ErrorCode::io, "{}: no such tensor file", path);
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail("{}: cannot open tensor file", path);
+  if (!in) fail(ErrorCode::io, "{}: cannot open tensor file", path);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();

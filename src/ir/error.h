@@ -1,23 +1,14 @@
 #pragma once
-// One exception type for every user-facing problem (bad model, bad input, bad option).
-// The CLI prints what() and exits with status 2. `Unsupported` marks a model or case the engine
-// cannot run (unsupported op type or attribute), so that `inferlab check` can skip it.
+// Formatting throw helpers over the public error types (include/inferlab/error.h). fail() without
+// a code throws invalid_argument; model readers and the operator registry turn what escapes them
+// into invalid_model (frontends/model_file.cpp, ops/registry.cpp).
 #include <fmt/format.h>
 
-#include <stdexcept>
 #include <string>
 
+#include "inferlab/error.h"
+
 namespace inferlab {
-
-class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-class Unsupported : public Error {
- public:
-  using Error::Error;
-};
 
 template <typename... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> f, Args&&... args) {
@@ -25,8 +16,17 @@ template <typename... Args>
 }
 
 template <typename... Args>
+[[noreturn]] void fail(ErrorCode code, fmt::format_string<Args...> f, Args&&... args) {
+  throw Error(fmt::format(f, std::forward<Args>(args)...), code);
+}
+
+template <typename... Args>
 [[noreturn]] void unsupported(fmt::format_string<Args...> f, Args&&... args) {
   throw Unsupported(fmt::format(f, std::forward<Args>(args)...));
 }
+
+// `e` again with `prefix` before its message; an invalid_argument code (fail()'s default)
+// becomes `code`, a specific one is kept.
+[[noreturn]] void rethrow_as(const Error& e, ErrorCode code, const std::string& prefix = "");
 
 }  // namespace inferlab

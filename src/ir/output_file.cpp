@@ -57,7 +57,8 @@ std::string temporary_name(const std::string& path) {
 
 void write_in_place(const std::string& path, std::string_view content, std::string_view what) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-  if (fd < 0) fail("{} {}: cannot open for writing: {}", what, path, errno_text(errno));
+  if (fd < 0)
+    fail(ErrorCode::io, "{} {}: cannot open for writing: {}", what, path, errno_text(errno));
   const int err = write_all(fd, content);
   const int close_err = ::close(fd) == 0 ? 0 : errno;
   if (err || close_err)
@@ -73,7 +74,8 @@ void write_file_atomically(const std::string& path, std::string_view content,
   const std::string tmp = temporary_name(path);
   // 0666 less the umask, as a plain open would give the final file.
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) fail("{} {}: cannot create the file: {}", what, path, errno_text(errno));
+  if (fd < 0)
+    fail(ErrorCode::io, "{} {}: cannot create the file: {}", what, path, errno_text(errno));
   int err = write_all(fd, content);
   if (!err && ::fsync(fd) != 0) err = errno;
   if (::close(fd) != 0 && !err) err = errno;
@@ -89,7 +91,7 @@ void check_writable(const std::string& path, std::string_view what) {
   require_not_directory(path, what);
   if (special_destination(path)) {
     if (::access(path.c_str(), W_OK) != 0)
-      fail("{} {}: cannot open for writing: {}", what, path, errno_text(errno));
+      fail(ErrorCode::io, "{} {}: cannot open for writing: {}", what, path, errno_text(errno));
     return;
   }
   const fs::path dir = fs::path(path).parent_path();
@@ -100,7 +102,8 @@ void check_writable(const std::string& path, std::string_view what) {
   // quotas on inode creation all show up here.
   const std::string tmp = temporary_name(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) fail("{} {}: cannot create the file: {}", what, path, errno_text(errno));
+  if (fd < 0)
+    fail(ErrorCode::io, "{} {}: cannot create the file: {}", what, path, errno_text(errno));
   ::close(fd);
   ::unlink(tmp.c_str());
 }
@@ -111,7 +114,8 @@ void flush_stdout_checked() {
   if (bad) {
     const int err = errno;
     std::clearerr(stdout);
-    fail("cannot write to standard output: {}", err ? errno_text(err) : "write error");
+    fail(ErrorCode::io, "cannot write to standard output: {}",
+         err ? errno_text(err) : "write error");
   }
 }
 

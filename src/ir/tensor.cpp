@@ -11,7 +11,7 @@ namespace {
 std::shared_ptr<std::byte> allocate(std::size_t bytes) {
   const std::size_t rounded = (std::max<std::size_t>(bytes, 1) + 63) / 64 * 64;
   void* p = std::aligned_alloc(64, rounded);
-  if (!p) fail("out of memory allocating {} bytes", bytes);
+  if (!p) fail(ErrorCode::out_of_memory, "out of memory allocating {} bytes", bytes);
   std::memset(p, 0, rounded);
   return std::shared_ptr<std::byte>(static_cast<std::byte*>(p), [](std::byte* q) { std::free(q); });
 }

@@ -86,10 +86,9 @@ void infer_node(Graph& g, const Node& n) {
     std::vector<Value*> out;
     for (const auto& name : n.outputs) out.push_back(name.empty() ? nullptr : &g.add_value(name));
     s->infer(n, in, out);
-  } catch (const Unsupported& e) {
-    throw Unsupported(fmt::format("{}: {}", node_where(g, n), e.what()));
   } catch (const Error& e) {
-    throw Error(fmt::format("{}: {}", node_where(g, n), e.what()));
+    // A node the operator rejects is a malformed model, whatever helper raised the error.
+    rethrow_as(e, ErrorCode::invalid_model, node_where(g, n) + ": ");
   }
 }
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "inferlab/inferlab.h"
+#include "runtime/model_graph.h"
 
 namespace inferlab::quant {
 
@@ -19,12 +20,12 @@ void run_with_outputs(const Graph& g, const std::vector<std::string>& tensors,
   for (const auto& t : tensors)
     if (!copy->is_graph_output(t)) copy->outputs.push_back(t);
   CompileOptions co;
-  co.engine = engine;
+  co.engine = parse_engine(engine);
   co.streams = 1;
   co.pin = false;
   co.shapes[g.inputs[0]] = inputs[0].shape();
   Core core;
-  CompiledModel cm = core.compile_model(copy, co);
+  CompiledModel cm = core.compile_model(wrap_graph(copy), co);
   InferRequest req = cm.create_infer_request();
   const std::size_t n = limit ? std::min(limit, inputs.size()) : inputs.size();
   std::vector<Tensor> outs(tensors.size());

@@ -236,7 +236,7 @@ void write_qdq_onnx(const std::string& src, const QuantPlan& plan, const std::st
   onnx::ModelProto m;
   {
     std::ifstream in(src, std::ios::binary);
-    if (!in || !m.ParseFromIstream(&in)) fail("{}: cannot read the ONNX model", src);
+    if (!in || !m.ParseFromIstream(&in)) fail(ErrorCode::io, "{}: cannot read the ONNX model", src);
   }
   int opset = 0;
   for (const auto& o : m.opset_import())
@@ -247,7 +247,7 @@ void write_qdq_onnx(const std::string& src, const QuantPlan& plan, const std::st
   const std::string tmp = fmt::format("{}.tmp.{}", out, ::getpid());
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) fail("{}: cannot write (folder missing or not writable)", out);
+    if (!f) fail(ErrorCode::io, "{}: cannot write (folder missing or not writable)", out);
     if (!m.SerializeToOstream(&f) || !f.flush()) {
       std::filesystem::remove(tmp);
       fail("{}: writing failed", out);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "inferlab/inferlab.h"
+#include "ir/graph.h"
 #include "ops/registry.h"
 #include "passes/passes.h"
 

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "inferlab/inferlab.h"
+#include "ir/error.h"
+#include "ir/graph.h"
 
 namespace inferlab::opt {
 

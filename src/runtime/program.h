@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "inferlab/inferlab.h"
+#include "ir/graph.h"
 
 namespace inferlab {
 

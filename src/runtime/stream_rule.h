@@ -2,6 +2,7 @@
 // How many streams a compiled model gets when the caller does not say (docs/engine.md, "Streams
 // and threads"). A rule of its own so that it is tested with exact figures.
 #include "inferlab/inferlab.h"
+#include "ir/error.h"
 
 namespace inferlab {
 

@@ -11,6 +11,7 @@
 #include "data/agreement.h"
 #include "data/calibration.h"
 #include "data/native_runner.h"
+#include "frontends/model_file.h"
 #include "quant/qdq_onnx.h"
 
 namespace inferlab::data {
@@ -34,7 +35,7 @@ bool full_run() {
 std::string quantize_file(const std::string& model, const std::string& dataset,
                           const std::string& pre, std::size_t samples, const std::string& out,
                           CalibrationSet* used = nullptr) {
-  const auto g = Core().read_model(model);
+  const auto g = read_model_file(model);
   const Value& in = g->value(g->inputs[0]);
   auto cal = load_calibration(dataset, preset(pre), {in.name, in.dtype, in.shape}, samples);
   const auto r = quant::quantize(*g, cal.inputs, quant::QuantizeOptions{});

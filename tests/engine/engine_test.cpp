@@ -58,7 +58,7 @@ TEST_P(SmallCnn, MatchesReference) {
   o.batch = c.batch;
   o.streams = c.streams;
   o.threads_per_stream = 1;
-  o.conv_algo = c.algo;
+  o.conv_algo = parse_conv_algo(c.algo);
   if (static_cast<int>(available_cpus().size()) < c.streams) GTEST_SKIP() << "not enough CPUs";
   expect_matches_reference(small_cnn(), o, 1e-3, 1e-4);
 }
@@ -70,7 +70,7 @@ INSTANTIATE_TEST_SUITE_P(Configs, SmallCnn,
 
 TEST(OptimizedEngine, DumpShowsImplementationsLayoutsAndFusion) {
   Core core;
-  const CompiledModel cm = core.compile_model(small_cnn(), {});
+  const CompiledModel cm = core.compile_model(wrap_graph(small_cnn()), {});
   const std::string d = cm.dump_graph();
   EXPECT_NE(d.find("avx512"), std::string::npos) << d;
   EXPECT_NE(d.find("layout=nChw16c"), std::string::npos) << d;
@@ -85,21 +85,20 @@ TEST(OptimizedEngine, DumpShowsImplementationsLayoutsAndFusion) {
 TEST(OptimizedEngine, ConvAlgoOption) {
   Core core;
   CompileOptions o;
-  o.conv_algo = "direct";
-  const std::string direct = core.compile_model(small_cnn(), o).dump_graph();
+  o.conv_algo = ConvAlgo::direct;
+  const std::string direct = core.compile_model(wrap_graph(small_cnn()), o).dump_graph();
   EXPECT_EQ(direct.find("wino"), std::string::npos) << direct;
-  o.conv_algo = "winograd";
-  const std::string wino = core.compile_model(small_cnn(), o).dump_graph();
+  o.conv_algo = ConvAlgo::winograd;
+  const std::string wino = core.compile_model(wrap_graph(small_cnn()), o).dump_graph();
   EXPECT_NE(wino.find("wino"), std::string::npos) << wino;
-  o.conv_algo = "fastest";
-  EXPECT_THROW(core.compile_model(small_cnn(), o), Error);
+  EXPECT_THROW(parse_conv_algo("fastest"), Error);
 }
 
 TEST(OptimizedEngine, BitwiseIdenticalAcrossRuns) {
   Core core;
   CompileOptions o;
   o.batch = 2;
-  const CompiledModel cm = core.compile_model(small_cnn(), o);
+  const CompiledModel cm = core.compile_model(wrap_graph(small_cnn()), o);
   const auto in = random_inputs(cm, 3);
   const auto first = run_model(cm, in);
   InferRequest r = cm.create_infer_request();
@@ -120,7 +119,7 @@ TEST(OptimizedEngine, ConcurrentRequestsOnTwoStreams) {
   CompileOptions o;
   o.hint = PerformanceHint::throughput;
   o.streams = 2;
-  const CompiledModel cm = core.compile_model(small_cnn(), o);
+  const CompiledModel cm = core.compile_model(wrap_graph(small_cnn()), o);
   EXPECT_EQ(cm.streams(), 2);
   const auto expected = run_model(cm, random_inputs(cm, 11));
   std::vector<InferRequest> reqs;
@@ -142,7 +141,7 @@ TEST(OptimizedEngine, ProfileMapsBackToModelNodes) {
   Core core;
   CompileOptions o;
   o.perf_counters = true;
-  const CompiledModel cm = core.compile_model(small_cnn(), o);
+  const CompiledModel cm = core.compile_model(wrap_graph(small_cnn()), o);
   InferRequest r = cm.create_infer_request();
   r.infer();
   r.infer();
@@ -198,7 +197,7 @@ TEST(OptimizedEngine, FusedNodesOnTheReferencePathApplyTheirPostOps) {
              {b.node("Gemm", "gemm_t", {at, b.weight("gw", {7, 4}), b.weight("gc", {4})}, gm)}));
   expect_matches_reference(b.graph(), {});
   Core core;
-  const std::string d = core.compile_model(b.graph(), {}).dump_graph();
+  const std::string d = core.compile_model(wrap_graph(b.graph()), {}).dump_graph();
   EXPECT_NE(d.find("[reference] layout=plain precision=f32 relu_out:1x4x6x6 post=sum,relu"),
             std::string::npos)
       << d;
@@ -214,7 +213,7 @@ TEST(OptimizedEngine, MatMulWithConstantWeightsIsAnInnerProduct) {
   b.output(b.node("MatMul", "mm_runtime", {x, y}));  // runtime B: reference kernel
   expect_matches_reference(b.graph(), {});
   Core core;
-  const std::string d = core.compile_model(b.graph(), {}).dump_graph();
+  const std::string d = core.compile_model(wrap_graph(b.graph()), {}).dump_graph();
   EXPECT_NE(d.find("mm_const                         MatMul             [brgemm"),
             std::string::npos)
       << d;
@@ -246,7 +245,7 @@ TEST(OptimizedEngine, ReshapeViewsShareBuffersSafely) {
   b.output(b.node("Gemm", "fc", {f, b.weight("w", {5, 256}), b.weight("bias", {5})}, gm));
   expect_matches_reference(b.graph(), {});
   Core core;
-  const std::string d = core.compile_model(b.graph(), {}).dump_graph();
+  const std::string d = core.compile_model(wrap_graph(b.graph()), {}).dump_graph();
   EXPECT_NE(d.find("[view]"), std::string::npos) << d;
 }
 

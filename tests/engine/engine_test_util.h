@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
 #include "ir/compare.h"
+#include "runtime/model_graph.h"
 
 namespace inferlab::test {
 
@@ -105,14 +107,14 @@ inline void expect_matches_reference(const std::shared_ptr<const Graph>& g, Comp
                                      double rtol = 1e-4, double atol = 1e-5) {
   Core core;
   CompileOptions ref_opt = opt;
-  ref_opt.engine = "reference";
+  ref_opt.engine = Engine::reference;
   ref_opt.precision = Precision::f32;  // the oracle runs the model as written
   ref_opt.streams = 1;
   ref_opt.threads_per_stream = 0;
   ref_opt.hint = PerformanceHint::latency;
-  opt.engine = "optimized";
-  const CompiledModel ref = core.compile_model(g, ref_opt);
-  const CompiledModel cm = core.compile_model(g, opt);
+  opt.engine = Engine::optimized;
+  const CompiledModel ref = core.compile_model(wrap_graph(g), ref_opt);
+  const CompiledModel cm = core.compile_model(wrap_graph(g), opt);
   const auto in = random_inputs(cm, 7);
   const auto expected = run_model(ref, in);
   const auto actual = run_model(cm, in);

@@ -84,7 +84,7 @@ TEST(Int8, QLinearConvRunsAsOneDnnInt8) {
   Core core;
   CompileOptions o;
   o.threads_per_stream = 1;
-  const CompiledModel cm = core.compile_model(qconv_net(1), o);
+  const CompiledModel cm = core.compile_model(wrap_graph(qconv_net(1)), o);
   int int8_layers = 0;
   for (const auto& l : cm.layers()) {
     if (l.op_type != "QLinearConv") continue;
@@ -123,7 +123,7 @@ TEST(Int8, DequantizeOnOneDnnIsBitwiseExact) {
                   {q, b.constant("s2", scalar_f32(0.0123f)), b.constant("z2", scalar_u8(77))}));
   CompileOptions o;
   o.threads_per_stream = 1;
-  const CompiledModel cm = Core().compile_model(b.graph(), o);
+  const CompiledModel cm = Core().compile_model(wrap_graph(b.graph()), o);
   for (const auto& l : cm.layers()) {
     if (l.op_type == "DequantizeLinear") {
       EXPECT_NE(l.implementation, "reference");
@@ -154,7 +154,7 @@ TEST(Int8, QLinearMatMulOnOneDnnMatchesReference) {
                   {mm, b.constant("s2", scalar_f32(0.02f)), b.constant("z2", scalar_u8(49))}));
   CompileOptions o;
   o.threads_per_stream = 1;
-  const CompiledModel cm = Core().compile_model(b.graph(), o);
+  const CompiledModel cm = Core().compile_model(wrap_graph(b.graph()), o);
   for (const auto& l : cm.layers()) {
     if (l.op_type == "QLinearMatMul") {
       EXPECT_NE(l.implementation, "reference") << cm.dump_graph();
@@ -169,7 +169,7 @@ TEST(Int8, PrecisionI8AcceptsQuantizedModel) {
   CompileOptions o;
   o.threads_per_stream = 1;
   o.precision = Precision::i8;
-  const CompiledModel cm = core.compile_model(qconv_net(1), o);
+  const CompiledModel cm = core.compile_model(wrap_graph(qconv_net(1)), o);
   EXPECT_NE(cm.precision_summary().find("i8: 4 layers"), std::string::npos)
       << cm.precision_summary();
 }

@@ -27,9 +27,9 @@ void check_model(const std::shared_ptr<const Graph>& g, std::int64_t batch,
                  const std::string& conv_algo = "auto") {
   Core core;
   CompileOptions ro;
-  ro.engine = "reference";
+  ro.engine = Engine::reference;
   ro.batch = batch;
-  const CompiledModel ref = core.compile_model(g, ro);
+  const CompiledModel ref = core.compile_model(wrap_graph(g), ro);
   const auto in = random_inputs(ref, 5);
   const auto expected = run_model(ref, in);
   const int max_streams = std::min<int>(2, static_cast<int>(available_cpus().size()));
@@ -39,8 +39,8 @@ void check_model(const std::shared_ptr<const Graph>& g, std::int64_t batch,
     o.batch = batch;
     o.streams = streams;
     o.threads_per_stream = static_cast<int>(available_cpus().size()) / streams;
-    o.conv_algo = conv_algo;
-    const CompiledModel cm = core.compile_model(g, o);
+    o.conv_algo = parse_conv_algo(conv_algo);
+    const CompiledModel cm = core.compile_model(wrap_graph(g), o);
     std::vector<InferRequest> reqs;
     for (int r = 0; r < streams; ++r) {
       reqs.push_back(cm.create_infer_request());
@@ -64,7 +64,7 @@ class SharedModels : public ::testing::TestWithParam<std::string> {};
 TEST_P(SharedModels, MatchReference) {
   const std::string path = std::string(INFERLAB_SHARED_DATA) + "/" + GetParam();
   if (!fs::exists(path)) GTEST_SKIP() << path << " is absent (shared data not installed)";
-  const auto g = Core().read_model(path);
+  const auto g = read_model_file(path);
   check_model(g, 1);
   // mnist-8 reshapes to a fixed 1x256: the model itself only runs at batch 1.
   if (GetParam().find("mnist-8") == std::string::npos) check_model(g, 4);

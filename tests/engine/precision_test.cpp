@@ -56,8 +56,8 @@ TEST(Precision, ParseAndName) {
 TEST(Precision, Bf16ChangesPrimitivesAndLayerPrecision) {
   Core core;
   const auto g = bf16_net();
-  const CompiledModel f32 = core.compile_model(g, one_thread(Precision::f32));
-  const CompiledModel bf = core.compile_model(g, one_thread(Precision::bf16));
+  const CompiledModel f32 = core.compile_model(wrap_graph(g), one_thread(Precision::f32));
+  const CompiledModel bf = core.compile_model(wrap_graph(g), one_thread(Precision::bf16));
   const auto lf = f32.layers(), lb = bf.layers();
   for (const char* conv : {"stem", "c1", "c2"}) {
     EXPECT_EQ(layer(lf, conv).precision, "f32") << conv;
@@ -91,8 +91,8 @@ TEST(Precision, Bf16ResultsDifferFromF32) {
   // If the option were ignored the results would be bitwise those of f32.
   Core core;
   const auto g = bf16_net();
-  const CompiledModel f32 = core.compile_model(g, one_thread(Precision::f32));
-  const CompiledModel bf = core.compile_model(g, one_thread(Precision::bf16));
+  const CompiledModel f32 = core.compile_model(wrap_graph(g), one_thread(Precision::f32));
+  const CompiledModel bf = core.compile_model(wrap_graph(g), one_thread(Precision::bf16));
   const auto in = random_inputs(f32, 3);
   const auto a = run_model(f32, in), b = run_model(bf, in);
   ASSERT_EQ(b[1].dtype(), DType::f32);
@@ -104,9 +104,9 @@ TEST(Precision, Bf16ResultsDifferFromF32) {
 TEST(Precision, ReferenceEngineRefusesLowPrecision) {
   Core core;
   CompileOptions o = one_thread(Precision::bf16);
-  o.engine = "reference";
+  o.engine = Engine::reference;
   try {
-    core.compile_model(bf16_net(), o);
+    core.compile_model(wrap_graph(bf16_net()), o);
     FAIL() << "the reference engine accepted bf16";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("reference engine runs f32 only"), std::string::npos)
@@ -117,7 +117,7 @@ TEST(Precision, ReferenceEngineRefusesLowPrecision) {
 TEST(Precision, Int8OnFloatModelIsRefused) {
   Core core;
   try {
-    core.compile_model(bf16_net(), one_thread(Precision::i8));
+    core.compile_model(wrap_graph(bf16_net()), one_thread(Precision::i8));
     FAIL() << "i8 on an f32 model compiled";
   } catch (const Error& e) {
     const std::string m = e.what();
@@ -136,7 +136,7 @@ TEST(Precision, Bf16ConvWithoutOneDnnPathFails) {
   b.output(b.node("Conv", "dyn_conv", {x, w}));
   Core core;
   try {
-    core.compile_model(b.graph(), one_thread(Precision::bf16));
+    core.compile_model(wrap_graph(b.graph()), one_thread(Precision::bf16));
     FAIL() << "bf16 compiled a conv it cannot run in bf16";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("dyn_conv"), std::string::npos) << e.what();

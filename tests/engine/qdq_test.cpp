@@ -148,7 +148,7 @@ TEST(Qdq, PassRewritesConvAddReluAndPooling) {
 }
 
 TEST(Qdq, FusedModelRunsInt8OnOneDnn) {
-  const CompiledModel cm = Core().compile_model(qdq_net(1), i8_options());
+  const CompiledModel cm = Core().compile_model(wrap_graph(qdq_net(1)), i8_options());
   int convs = 0, adds = 0;
   for (const auto& l : cm.layers()) {
     if (l.op_type == "QLinearConv" || l.op_type == "QLinearConvSum") {
@@ -183,7 +183,7 @@ TEST(Qdq, FusedModelMatchesModelAsWritten) {
 TEST(Qdq, PassDoesNotRunForF32) {
   CompileOptions o = i8_options();
   o.precision = Precision::f32;
-  const CompiledModel cm = Core().compile_model(qdq_net(1), o);
+  const CompiledModel cm = Core().compile_model(wrap_graph(qdq_net(1)), o);
   for (const auto& l : cm.layers()) EXPECT_NE(l.op_type, "QLinearConv");
 }
 
@@ -192,7 +192,7 @@ TEST(Qdq, UnfusablePatternRunsF32AndIsReported) {
   // results, so conv1 stays a float Conv while the rest runs int8.
   Graph g = *qdq_net(1, 10);
   EXPECT_EQ(fuse_qdq(g), 3);
-  const CompiledModel cm = Core().compile_model(qdq_net(1, 10), i8_options());
+  const CompiledModel cm = Core().compile_model(wrap_graph(qdq_net(1, 10)), i8_options());
   bool float_conv = false;
   for (const auto& l : cm.layers())
     if (l.op_type == "Conv") {
@@ -211,7 +211,7 @@ TEST(Qdq, NothingFusedRefusesI8) {
   auto a = qdq(b, b.input("x", {1, 4, 6, 6}), "in", 1.f / 64, 128, DType::u8);
   b.output(b.node("Conv", "conv", {a, b.weight("w", {4, 4, 3, 3})}, conv_attrs(3)));
   try {
-    Core().compile_model(b.graph(), i8_options());
+    Core().compile_model(wrap_graph(b.graph()), i8_options());
     FAIL() << "i8 compiled with no int8 layer";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("no convolution, matrix product or addition"),

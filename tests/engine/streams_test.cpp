@@ -59,7 +59,7 @@ TEST(Streams, OneStreamTeamUsesAllRequestedCoresPinned) {
   Core core;
   CompileOptions o;
   o.threads_per_stream = threads;
-  const CompiledModel cm = core.compile_model(probe_graph(), o);
+  const CompiledModel cm = core.compile_model(wrap_graph(probe_graph()), o);
   EXPECT_EQ(cm.streams(), 1);
   InferRequest r = cm.create_infer_request();
   for (int k = 0; k < 3; ++k) {
@@ -84,7 +84,7 @@ TEST(Streams, ConcurrentStreamsUseDisjointCores) {
   o.hint = PerformanceHint::throughput;
   o.streams = streams;
   o.threads_per_stream = threads;
-  const CompiledModel cm = core.compile_model(probe_graph(), o);
+  const CompiledModel cm = core.compile_model(wrap_graph(probe_graph()), o);
   std::vector<InferRequest> reqs{cm.create_infer_request(), cm.create_infer_request()};
   // Which stream takes a request depends on timing (a request that finishes first frees its
   // stream), so the property checked is the placement itself: every team runs on exactly the
@@ -127,7 +127,7 @@ TEST(Streams, ThroughputHintDefaults) {
   Core core;
   CompileOptions t;
   t.hint = PerformanceHint::throughput;
-  const CompiledModel cm = core.compile_model(probe_graph(), t);
+  const CompiledModel cm = core.compile_model(wrap_graph(probe_graph()), t);
   const int cpus = static_cast<int>(available_cpus().size());
   EXPECT_EQ(cm.streams(), default_streams(t, cpus, 0));
   EXPECT_EQ(cm.streams() * cm.threads_per_stream(), cpus);

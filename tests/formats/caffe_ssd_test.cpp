@@ -26,9 +26,9 @@ layer { name: "det" type: "DetectionOutput" bottom: "loc" bottom: "conf" bottom:
 Tensor detect(const std::shared_ptr<Graph>& g, const std::vector<float>& loc,
               const std::string& engine = "reference") {
   CompileOptions o;
-  o.engine = engine;
+  o.engine = parse_engine(engine);
   o.pin = false;
-  CompiledModel cm = Core().compile_model(g, o);
+  CompiledModel cm = Core().compile_model(wrap_graph(g), o);
   InferRequest r = cm.create_infer_request();
   r.set_tensor("fm", Tensor(DType::f32, {1, 1, 1, 2}));
   r.set_tensor("img", Tensor(DType::f32, {1, 3, 10, 20}));

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "inferlab/inferlab.h"
+#include "runtime/model_graph.h"
 #include "support/temp_dir.h"
 
 namespace inferlab::test {
@@ -25,11 +26,11 @@ struct ModelDir : TempDir {
 inline Tensor run_once(const std::shared_ptr<Graph>& model, const Tensor& x,
                        const std::string& engine = "reference", std::size_t index = 0) {
   CompileOptions o;
-  o.engine = engine;
+  o.engine = parse_engine(engine);
   o.streams = 1;
   o.threads_per_stream = 1;
   o.pin = false;
-  CompiledModel cm = Core().compile_model(model, o);
+  CompiledModel cm = Core().compile_model(wrap_graph(model), o);
   InferRequest r = cm.create_infer_request();
   r.set_tensor(cm.inputs().at(0).name, x);
   r.infer();
@@ -40,10 +41,10 @@ inline Tensor run_once(const std::shared_ptr<Graph>& model, const Tensor& x,
 inline std::map<std::string, Tensor> run_all(const std::shared_ptr<Graph>& model, const Tensor& x,
                                              const std::string& engine = "optimized") {
   CompileOptions o;
-  o.engine = engine;
+  o.engine = parse_engine(engine);
   o.pin = false;
   o.batch = x.shape().empty() ? 0 : x.shape()[0];  // fixes a dynamic batch
-  CompiledModel cm = Core().compile_model(model, o);
+  CompiledModel cm = Core().compile_model(wrap_graph(model), o);
   InferRequest r = cm.create_infer_request();
   r.set_tensor(cm.inputs().at(0).name, x);
   r.infer();

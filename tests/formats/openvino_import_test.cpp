@@ -80,8 +80,8 @@ TEST(OpenVinoImport, DynamicBatchIsFixedAtCompileTime) {
   EXPECT_EQ(g->value("x").shape, (Shape{kDynamic, 2}));
   CompileOptions o;
   o.batch = 3;
-  o.engine = "reference";
-  EXPECT_EQ(Core().compile_model(g, o).outputs().at(0).shape, (Shape{3, 2}));
+  o.engine = Engine::reference;
+  EXPECT_EQ(Core().compile_model(wrap_graph(g), o).outputs().at(0).shape, (Shape{3, 2}));
 }
 
 // ovc's default output: f16 weights decompressed by Convert (folded into an f32 constant).
@@ -218,8 +218,8 @@ TEST(OpenVinoImport, DetectionOutputOverConstantPriors) {
   d.write("det.bin", std::string(reinterpret_cast<const char*>(priors), sizeof priors));
   auto g = read_model_file(d.write("det.xml", xml));
   CompileOptions o;
-  o.engine = "reference";
-  CompiledModel cm = Core().compile_model(g, o);
+  o.engine = Engine::reference;
+  CompiledModel cm = Core().compile_model(wrap_graph(g), o);
   InferRequest r = cm.create_infer_request();
   r.set_tensor("loc", Tensor(DType::f32, {1, 8}));
   r.set_tensor("conf", filled({1, 4}, {0.1f, 0.9f, 0.2f, 0.8f}));

@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <random>
 
+#include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
 #include "quant/qdq_onnx.h"
 #include "quant/quantize.h"
+#include "runtime/model_graph.h"
 #include "zoo/model_builder.h"
 #include "zoo/zoo.h"
 
@@ -50,10 +52,10 @@ std::vector<Tensor> inputs(int n, unsigned seed) {
 
 std::vector<float> run(const std::shared_ptr<const Graph>& g, const Tensor& x) {
   CompileOptions co;
-  co.engine = "reference";
+  co.engine = Engine::reference;
   co.streams = 1;
   co.pin = false;
-  auto cm = Core().compile_model(g, co);
+  auto cm = Core().compile_model(wrap_graph(g), co);
   auto req = cm.create_infer_request();
   req.set_tensor("x", x);
   req.infer();
@@ -79,7 +81,7 @@ quant::QuantizeOptions reference_options() {
 }  // namespace
 
 TEST(Quantize, PlanQuantizesEveryLayerWithTheRightTypes) {
-  const auto g = Core().read_model(tiny_model("q_plan.onnx"));
+  const auto g = read_model_file(tiny_model("q_plan.onnx"));
   const auto r = quant::quantize(*g, inputs(16, 1), reference_options());
   ASSERT_EQ(r.layers.size(), 3u);  // conv1, conv2, the classifier Gemm
   for (const auto& l : r.layers) EXPECT_TRUE(l.quantized) << l.node;
@@ -97,13 +99,13 @@ TEST(Quantize, PlanQuantizesEveryLayerWithTheRightTypes) {
 
 TEST(Quantize, OnnxFileComputesWhatTheInMemoryGraphDoes) {
   const std::string src = tiny_model("q_file.onnx");
-  const auto g = Core().read_model(src);
+  const auto g = read_model_file(src);
   const auto calib = inputs(16, 2);
   const auto r = quant::quantize(*g, calib, reference_options());
   const std::string out =
       (fs::temp_directory_path() / (std::to_string(getpid()) + "_q_file_int8.onnx")).string();
   quant::write_qdq_onnx(src, r.plan, out, nullptr);
-  const auto qg = Core().read_model(out);
+  const auto qg = read_model_file(out);
   int q = 0, dq = 0;
   for (const auto& n : qg->nodes) {
     q += n.op_type == "QuantizeLinear";
@@ -121,7 +123,7 @@ TEST(Quantize, OnnxFileComputesWhatTheInMemoryGraphDoes) {
 }
 
 TEST(Quantize, KeepFp32LeavesTheLayerAndRejectsUnknownNames) {
-  const auto g = Core().read_model(tiny_model("q_keep.onnx"));
+  const auto g = read_model_file(tiny_model("q_keep.onnx"));
   auto o = reference_options();
   o.keep_fp32 = {"conv2"};
   const auto r = quant::quantize(*g, inputs(8, 3), o);
@@ -139,7 +141,7 @@ TEST(Quantize, KeepFp32LeavesTheLayerAndRejectsUnknownNames) {
 }
 
 TEST(Quantize, ErrorTargetKeepsLayersUntilMetOrCapped) {
-  const auto g = Core().read_model(tiny_model("q_auto.onnx"));
+  const auto g = read_model_file(tiny_model("q_auto.onnx"));
   const auto calib = inputs(8, 4);
   const auto base = quant::quantize(*g, calib, reference_options());
   auto o = reference_options();
@@ -152,7 +154,7 @@ TEST(Quantize, ErrorTargetKeepsLayersUntilMetOrCapped) {
 }
 
 TEST(Quantize, ClippingMethodsNeverWidenTheRange) {
-  const auto g = Core().read_model(tiny_model("q_methods.onnx"));
+  const auto g = read_model_file(tiny_model("q_methods.onnx"));
   const auto calib = inputs(8, 5);
   const auto mm = quant::quantize(*g, calib, reference_options());
   for (auto m : {quant::CalibrationMethod::percentile, quant::CalibrationMethod::entropy}) {
@@ -169,7 +171,7 @@ TEST(Quantize, ClippingMethodsNeverWidenTheRange) {
 
 TEST(Quantize, WriteFailureLeavesNoFile) {
   const std::string src = tiny_model("q_fail.onnx");
-  const auto g = Core().read_model(src);
+  const auto g = read_model_file(src);
   const auto r = quant::quantize(*g, inputs(2, 6), reference_options());
   const std::string out = "/nonexistent-dir/q.onnx";
   EXPECT_NE(error_of([&] { quant::write_qdq_onnx(src, r.plan, out, nullptr); }).find(out),

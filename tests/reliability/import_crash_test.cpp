@@ -17,7 +17,7 @@ namespace {
 std::string compile_error(const std::string& path, const std::string& engine) {
   try {
     CompileOptions o;
-    o.engine = engine;
+    o.engine = parse_engine(engine);
     o.streams = 1;
     o.threads_per_stream = 1;
     Core().compile_model(path, o);

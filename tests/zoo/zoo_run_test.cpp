@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "inferlab/inferlab.h"
+#include "runtime/model_graph.h"
 #include "zoo_test_util.h"
 
 namespace inferlab::zoo {
@@ -21,8 +22,8 @@ Tensor pseudo_random_input(const Shape& shape) {
 
 std::map<std::string, Tensor> run(const std::string& name, const std::string& engine) {
   CompileOptions o;
-  o.engine = engine;
-  CompiledModel cm = Core().compile_model(test::zoo_graph(name), o);
+  o.engine = parse_engine(engine);
+  CompiledModel cm = Core().compile_model(wrap_graph(test::zoo_graph(name)), o);
   InferRequest req = cm.create_infer_request();
   req.set_tensor("input", pseudo_random_input(cm.inputs().at(0).shape));
   req.infer();

@@ -33,9 +33,9 @@ class FirstError : public pb::io::ErrorCollector {
 
 caffe::NetParameter read_prototxt(const std::string& path) {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) fail("{}: no such Caffe model file", path);
+  if (!fs::is_regular_file(path, ec)) fail(ErrorCode::io, "{}: no such Caffe model file", path);
   std::ifstream in(path);
-  if (!in) fail("{}: cannot open", path);
+  if (!in) fail(ErrorCode::io, "{}: cannot open", path);
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
@@ -53,9 +53,9 @@ caffe::NetParameter read_prototxt(const std::string& path) {
 
 caffe::NetParameter read_caffemodel(const std::string& path) {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) fail("{}: no such Caffe weights file", path);
+  if (!fs::is_regular_file(path, ec)) fail(ErrorCode::io, "{}: no such Caffe weights file", path);
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail("{}: cannot open", path);
+  if (!in) fail(ErrorCode::io, "{}: cannot open", path);
   caffe::NetParameter net;
   if (!net.ParseFromIstream(&in)) {
     fail("{}: not a valid .caffemodel (the protobuf does not parse: truncated or not Caffe)", path);

@@ -290,9 +290,9 @@ struct Importer {
 
 std::shared_ptr<Graph> import_onnx(const std::string& path) {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) fail("{}: no such model file", path);
+  if (!fs::is_regular_file(path, ec)) fail(ErrorCode::io, "{}: no such model file", path);
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail("{}: cannot open model file", path);
+  if (!in) fail(ErrorCode::io, "{}: cannot open model file", path);
   onnx::ModelProto model;
   if (!model.ParseFromIstream(&in)) {
     fail("{}: not a valid ONNX model (the protobuf does not parse: truncated or not ONNX)", path);

@@ -88,7 +88,7 @@ std::string read_external(const TP& p, const std::string& base_dir, std::size_t 
   }
   std::error_code ec;
   const auto size = fs::file_size(file, ec);
-  if (ec) fail("{}: cannot open external data file '{}'", what, file.string());
+  if (ec) fail(ErrorCode::io, "{}: cannot open external data file '{}'", what, file.string());
   if (offset < 0) fail("{}: external data offset {} is negative", what, offset);
   if (length >= 0 && static_cast<std::size_t>(length) != want) {
     fail("{}: external data length {} does not match the {} bytes its shape needs", what, length,
@@ -102,7 +102,7 @@ std::string read_external(const TP& p, const std::string& base_dir, std::size_t 
   in.seekg(offset);
   std::string buf(want, '\0');
   in.read(buf.data(), static_cast<std::streamsize>(want));
-  if (!in) fail("{}: failed reading external data file '{}'", what, file.string());
+  if (!in) fail(ErrorCode::io, "{}: failed reading external data file '{}'", what, file.string());
   return buf;
 }
 

@@ -57,9 +57,10 @@ struct BinFile {
 
 BinFile read_bin(const std::string& path) {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) fail("{}: no such IR weights file (.bin)", path);
+  if (!fs::is_regular_file(path, ec))
+    fail(ErrorCode::io, "{}: no such IR weights file (.bin)", path);
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail("{}: cannot open", path);
+  if (!in) fail(ErrorCode::io, "{}: cannot open", path);
   BinFile b{path, std::vector<char>(std::istreambuf_iterator<char>(in), {})};
   return b;
 }
@@ -181,7 +182,7 @@ void check_supported(const Net& net, const std::string& file) {
 
 std::shared_ptr<Graph> import_openvino(const std::string& xml, const std::string& bin) {
   std::error_code ec;
-  if (!fs::is_regular_file(xml, ec)) fail("{}: no such OpenVINO IR file", xml);
+  if (!fs::is_regular_file(xml, ec)) fail(ErrorCode::io, "{}: no such OpenVINO IR file", xml);
   pugi::xml_document doc;
   const auto parsed = doc.load_file(xml.c_str());
   if (!parsed) fail("{}: not valid XML at byte {}: {}", xml, parsed.offset, parsed.description());

@@ -2,8 +2,8 @@
 // destination use format_tag::any so oneDNN picks its blocked layouts (nChw16c on AVX-512);
 // weights are reordered into the chosen layout once here.
 //
-// Algorithm choice (CompileOptions::conv_algo): "direct" always uses direct convolution,
-// "winograd" uses Winograd wherever oneDNN has an implementation for the layer, "auto" uses
+// Algorithm choice (CompileOptions::conv_algo): direct always uses direct convolution,
+// winograd uses Winograd wherever oneDNN has an implementation for the layer, automatic uses
 // Winograd for 3x3 stride-1 undilated ungrouped convs with at least 64 input and output
 // channels (where it measured 1.4-3.2x faster than brgconv on ResNet here, see docs/engine.md)
 // and direct elsewhere.
@@ -75,11 +75,10 @@ std::optional<Built> build_conv(const Node& n, const BuildContext& c) {
                                                w_any, dst_any, strides, dil, pl, pr);
     return dnnl::convolution_forward::primitive_desc(d, attr, c.eng);
   };
-  const std::string& algo = c.options.conv_algo;
-  if (algo != "auto" && algo != "direct" && algo != "winograd")
-    fail("unknown conv algorithm '{}' (auto, direct or winograd)", algo);
-  const bool want_wino =
-      algo == "winograd" ? group == 1 : algo == "auto" && winograd_candidate(x, w, win, group);
+  const ConvAlgo algo = c.options.conv_algo;  // validated by Core::compile_model
+  const bool want_wino = algo == ConvAlgo::winograd
+                             ? group == 1
+                             : algo == ConvAlgo::automatic && winograd_candidate(x, w, win, group);
   dnnl::convolution_forward::primitive_desc pd;
   bool have = false;
   if (want_wino) {

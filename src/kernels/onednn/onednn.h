@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "inferlab/inferlab.h"
+#include "ir/graph.h"
 
 namespace inferlab::onednn {
 

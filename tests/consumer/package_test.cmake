@@ -1,0 +1,63 @@
+# The package test (cmake -P): installs the build into a fresh prefix, builds the external
+# project in tests/consumer against it with find_package(inferlab), runs it on a tiny model,
+# and checks pkg-config's view of the same install.
+# Inputs: BUILD_DIR, SOURCE_DIR, WORK_DIR, PROTOC, ONNX_PROTO.
+foreach(v BUILD_DIR SOURCE_DIR WORK_DIR PROTOC ONNX_PROTO)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "package_test.cmake needs -D${v}=...")
+  endif()
+endforeach()
+
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGV}\n${out}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+get_filename_component(ONNX_PROTO_DIR ${ONNX_PROTO} DIRECTORY)
+file(REMOVE_RECURSE ${WORK_DIR})
+set(prefix ${WORK_DIR}/prefix)
+run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+foreach(f include/inferlab/inferlab.h lib/cmake/inferlab/inferlab-config.cmake
+          lib/pkgconfig/inferlab.pc bin/inferlab)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "the install lacks ${f}")
+  endif()
+endforeach()
+# The public headers must not reach into the source tree.
+file(GLOB headers ${prefix}/include/inferlab/*.h)
+foreach(h ${headers})
+  file(STRINGS ${h} bad REGEX "#include \"(ir|runtime|frontends|passes|ops|kernels)/")
+  if(bad)
+    message(FATAL_ERROR "${h} includes an internal header: ${bad}")
+  endif()
+endforeach()
+
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build -G Ninja
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+
+run(${PROTOC} --encode=onnx.ModelProto -I${ONNX_PROTO_DIR} ${ONNX_PROTO}
+    INPUT_FILE ${SOURCE_DIR}/tests/consumer/add.textproto OUTPUT_FILE ${WORK_DIR}/add.onnx)
+run(${WORK_DIR}/build/consumer ${WORK_DIR}/add.onnx)
+if(NOT out MATCHES "y 2x5: 3 3 3 3 3")
+  message(FATAL_ERROR "unexpected output of the consumer:\n${out}")
+endif()
+message(STATUS "consumer output: ${out}")
+
+# The same program built by hand with pkg-config's flags.
+find_program(PKG_CONFIG pkg-config REQUIRED)
+find_program(CXX NAMES c++ g++ REQUIRED)
+set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
+run(${PKG_CONFIG} --cflags --libs inferlab)
+string(STRIP "${out}" flags)
+separate_arguments(flags UNIX_COMMAND "${flags}")
+run(${CXX} -std=c++17 ${SOURCE_DIR}/tests/consumer/src/main.cpp ${flags}
+    -Wl,-rpath,${prefix}/lib -o ${WORK_DIR}/consumer_pc)
+run(${WORK_DIR}/consumer_pc ${WORK_DIR}/add.onnx)
+if(NOT out MATCHES "y 2x5: 3 3 3 3 3")
+  message(FATAL_ERROR "unexpected output of the pkg-config build:\n${out}")
+endif()
+message(STATUS "pkg-config build: ok")
