@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backends/backend_impl.h"
+#include "runtime/model_graph.h"
 
 namespace inferlab::backends {
 namespace {
@@ -97,20 +98,20 @@ class NativeSut : public bench::SystemUnderTest {
 // The model as read, or quantized in memory for --precision i8 with calibration data. A sweep
 // opens the backend once per configuration: the quantized graph is kept per model and request
 // so that calibration runs once per process (it is deterministic for equal inputs).
-std::shared_ptr<Graph> model_to_compile(const BackendOptions& o, std::string* summary) {
+Model model_to_compile(const BackendOptions& o, std::string* summary) {
   auto model = Core().read_model(o.model, o.weights);
   const data::CalibrationRequest& c = o.calibration;
   if (c.dir.empty() || o.precision != Precision::i8) return model;
   static std::mutex mu;
-  static std::map<std::string, std::pair<std::shared_ptr<Graph>, std::string>> cache;
+  static std::map<std::string, std::pair<Model, std::string>> cache;
   const std::string key = fmt::format("{}|{}|{}|{}|{}|{}", o.model, o.weights, c.dir, c.preset,
                                       c.preprocess, c.samples);
   std::lock_guard lock(mu);
   auto it = cache.find(key);
   if (it == cache.end()) {
     std::string s;
-    auto q = data::quantize_for_precision(*model, o.precision, c, &s);
-    it = cache.emplace(key, std::make_pair(q, s)).first;
+    auto q = data::quantize_for_precision(*model_graph(model), o.precision, c, &s);
+    it = cache.emplace(key, std::make_pair(wrap_graph(q), s)).first;
   }
   *summary = it->second.second;
   return it->second.first;

@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "runtime/model_graph.h"
 #include "engine_test_util.h"
 #include "passes/passes.h"
 #include "passes/shape_inference.h"
@@ -81,7 +82,7 @@ CompileOptions i8_options() {
 
 TEST(QdqSum, ResidualAddIsTheConvSumPostOpOnOneDnn) {
   for (Residual kind : {Residual::identity, Residual::downsample, Residual::zero_points}) {
-    const CompiledModel cm = Core().compile_model(residual_net(kind), i8_options());
+    const CompiledModel cm = Core().compile_model(wrap_graph(residual_net(kind)), i8_options());
     const std::string dump = cm.dump_graph();
     int sums = 0;
     for (const auto& l : cm.layers()) {
@@ -120,9 +121,9 @@ TEST(QdqSum, OneDnnMatchesTheReferenceKernelOfTheFusedOp) {
     infer_shapes_and_fold(*fused);
     ASSERT_EQ(fuse_qdq_sum(*fused), 1);
     CompileOptions ref;
-    ref.engine = "reference";
-    const CompiledModel r = Core().compile_model(fused, ref);
-    const CompiledModel a = Core().compile_model(residual_net(kind), i8_options());
+    ref.engine = Engine::reference;
+    const CompiledModel r = Core().compile_model(wrap_graph(fused), ref);
+    const CompiledModel a = Core().compile_model(wrap_graph(residual_net(kind)), i8_options());
     const auto in = random_inputs(a, 3);
     const auto d = compare_tensors(run_model(a, in)[0], run_model(r, in)[0], 0.0, 0.06 + 1e-4);
     EXPECT_TRUE(d.ok) << d.reason << " max_abs=" << d.max_abs;

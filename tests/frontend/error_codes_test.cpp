@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "inferlab/inferlab.h"
-#include "onnx_builder.h"
+#include "support/onnx_builder.h"
 
 namespace inferlab::test {
 namespace {
@@ -21,7 +21,7 @@ std::pair<ErrorCode, std::string> error_of(F f) {
 }
 
 TEST(ErrorCodes, MissingFileIsIo) {
-  TmpDir dir("codes");
+  TempDir dir("codes");
   const std::string path = dir / "absent.onnx";
   const auto [code, what] = error_of([&] { Core().read_model(path); });
   EXPECT_EQ(code, ErrorCode::io) << what;
@@ -29,7 +29,7 @@ TEST(ErrorCodes, MissingFileIsIo) {
 }
 
 TEST(ErrorCodes, GarbageFileIsInvalidModel) {
-  TmpDir dir("codes");
+  TempDir dir("codes");
   const std::string path = dir / "garbage.onnx";
   write_bytes(path, "this is not a protobuf \xff\xff\xff");
   const auto [code, what] = error_of([&] { Core().read_model(path); });
@@ -37,7 +37,7 @@ TEST(ErrorCodes, GarbageFileIsInvalidModel) {
 }
 
 TEST(ErrorCodes, BadNodeIsInvalidModelNamingTheNode) {
-  TmpDir dir("codes");
+  TempDir dir("codes");
   ModelBuilder b;
   b.input("x", {1, 4}).output("y", {1, 4});
   b.node("Relu", {"x", "x"}, {"y"}, "two_input_relu");  // Relu takes one input
@@ -48,7 +48,7 @@ TEST(ErrorCodes, BadNodeIsInvalidModelNamingTheNode) {
 }
 
 TEST(ErrorCodes, UnknownOperatorIsUnsupported) {
-  TmpDir dir("codes");
+  TempDir dir("codes");
   ModelBuilder b;
   b.input("x", {1, 4}).output("y", {1, 4});
   b.node("NoSuchOp", {"x"}, {"y"}, "mystery");
@@ -59,7 +59,7 @@ TEST(ErrorCodes, UnknownOperatorIsUnsupported) {
 }
 
 TEST(ErrorCodes, BadInputTensorIsInvalidArgument) {
-  TmpDir dir("codes");
+  TempDir dir("codes");
   relu_model().save(dir / "relu.onnx");
   InferRequest r = Core().compile_model(dir / "relu.onnx").create_infer_request();
   const auto [code, what] = error_of([&] { r.set_tensor("x", Tensor(DType::f32, {2, 4})); });

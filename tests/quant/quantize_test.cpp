@@ -192,7 +192,7 @@ TEST(Quantize, BatchNormIsFoldedBeforeQdqInGraphAndFile) {
   const std::string src =
       (fs::temp_directory_path() / (std::to_string(getpid()) + "_q_bn.onnx")).string();
   zoo::save_model(b.finish("bn fold test"), src);
-  const auto g = Core().read_model(src);
+  const auto g = read_model_file(src);
   const auto r = quant::quantize(*g, inputs(16, 5), reference_options());
   ASSERT_EQ(r.plan.weights.size(), 3u);
   EXPECT_FALSE(r.plan.weights[0].unfolded_output.empty());  // conv1 took over bn1's output
@@ -200,7 +200,7 @@ TEST(Quantize, BatchNormIsFoldedBeforeQdqInGraphAndFile) {
   const std::string out =
       (fs::temp_directory_path() / (std::to_string(getpid()) + "_q_bn_int8.onnx")).string();
   quant::write_qdq_onnx(src, r.plan, out, nullptr);
-  const auto qg = Core().read_model(out);
+  const auto qg = read_model_file(out);
   for (const auto* gr : {r.graph.get(), qg.get()}) {
     for (const auto& n : gr->nodes) {
       EXPECT_NE(n.op_type, "BatchNormalization") << n.name;
@@ -219,7 +219,7 @@ TEST(Quantize, BatchNormIsFoldedBeforeQdqInGraphAndFile) {
       EXPECT_EQ(u->op_type, "QuantizeLinear") << n.name;
     }
   }
-  const auto fp = Core().read_model(src);
+  const auto fp = read_model_file(src);
   for (const auto& x : inputs(3, 77)) {
     const auto a = run(r.graph, x), q = run(qg, x), f = run(fp, x);
     ASSERT_EQ(a.size(), q.size());
@@ -247,7 +247,7 @@ TEST(Quantize, MaxPoolOutputSharesItsInputsQuantization) {
   const std::string src =
       (fs::temp_directory_path() / (std::to_string(getpid()) + "_q_pool.onnx")).string();
   zoo::save_model(b.finish("pool test"), src);
-  const auto r = quant::quantize(*Core().read_model(src), inputs(8, 3), reference_options());
+  const auto r = quant::quantize(*read_model_file(src), inputs(8, 3), reference_options());
   std::map<std::string, quant::ActivationQuant> a;
   for (const auto& q : r.plan.activations) a[q.tensor] = q;
   ASSERT_TRUE(a.count("relu1") && a.count("pool"));
