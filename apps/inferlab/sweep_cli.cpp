@@ -15,7 +15,7 @@ namespace inferlab::cli {
 void add_sweep_options(CLI::App* cmd, SweepArgs& a) {
   cmd->add_option("model", a.model, "ONNX model file");
   cmd->add_option("--backends", a.backends, "comma-separated backends (default native)");
-  cmd->add_option("-b,--batch", a.batch, "batch sizes, e.g. 1,2,4,8 (default 1,2,4,8)");
+  cmd->add_option("-b,--batch", a.batch, "batch sizes, e.g. 1,2,4 (default 1,2,4,8,16)");
   cmd->add_option("--streams", a.streams, "streams, e.g. 1,2,auto (default 1,2,..cores,auto)");
   cmd->add_option("--threads", a.threads, "threads per stream, e.g. 1,2,auto (default auto)");
   cmd->add_option("--precision", a.precision, "precisions, e.g. f32,bf16,i8 (default f32)");

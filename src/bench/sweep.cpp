@@ -41,7 +41,7 @@ std::string axis_text(int v) {
 
 SweepGrid default_grid(int cores) {
   SweepGrid g;
-  g.batches = {1, 2, 4, 8};
+  g.batches = {1, 2, 4, 8, 16};
   for (int s = 1; s <= cores; s *= 2) g.streams.push_back(s);
   if (g.streams.back() != cores) g.streams.push_back(cores);
   g.streams.push_back(kAuto);
@@ -185,9 +185,9 @@ PointResult point_result_from_json(const nlohmann::json& j) {
 
 bool stop_raising_batch(const PointResult& best_smaller, const PointResult& current,
                         double min_gain) {
-  const bool above_noise = current.ci95_low > best_smaller.ci95_high;
-  const bool big_enough = current.throughput_fps > best_smaller.throughput_fps * (1 + min_gain);
-  return !(above_noise && big_enough);
+  const bool below_noise = current.ci95_high < best_smaller.ci95_low;
+  const bool big_enough = current.throughput_fps < best_smaller.throughput_fps * (1 - min_gain);
+  return below_noise && big_enough;
 }
 
 std::vector<PointResult> pareto_front(std::vector<PointResult> m) {

@@ -147,8 +147,8 @@ SweepOutcome run_sweep(const std::vector<SweepPoint>& points, const SweepRun& ru
       auto b = best.find(g);
       if (b != best.end() && stop_raising_batch(b->second, r))
         stopped[g] = fmt::format(
-            "batch {} did not raise throughput beyond the noise over batch {} ({:.2f} vs {:.2f} "
-            "samples/s, CI95 {:.2f}..{:.2f} vs {:.2f}..{:.2f})",
+            "batch {} was slower than batch {} beyond the noise ({:.2f} vs {:.2f} samples/s, "
+            "CI95 {:.2f}..{:.2f} vs {:.2f}..{:.2f})",
             r.point.batch, b->second.point.batch, r.throughput_fps, b->second.throughput_fps,
             r.ci95_low, r.ci95_high, b->second.ci95_low, b->second.ci95_high);
       if (b == best.end() || r.throughput_fps > b->second.throughput_fps) best[g] = r;
