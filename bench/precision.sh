@@ -8,12 +8,12 @@
 #                      [--precisions f32,bf16[,i8][,ort][,ov]] [--f32-model FILE] [--out DIR]
 #                      [--calibration DIR --preset P [--samples N]] [--agreement N] [--quick]
 #
-# On a QDQ file (from `inferlab quantize`): --f32-model names the float model the f32 rows run
+# On a QDQ file (from `inferlab quantize`): --f32-model names the float model the f32 and bf16 rows run
 # (the QDQ file in f32 is the quantized graph on reference kernels, not native FP32), and the
 # pseudo-precisions `ort` and `ov` run ONNX Runtime and OpenVINO on the same QDQ file (both
 # execute QDQ models in int8 themselves), in the same alternation, for the i8/ort ratio (target
 # >= 1.25x) and i8/ov. --calibration DIR --preset P makes that QDQ file first: the model is
-# quantized with `inferlab quantize` (--samples images, default 50) and the f32 rows run the
+# quantized with `inferlab quantize` (--samples images, default 50) and the f32 and bf16 rows run the
 # original. --agreement N: top-1 agreement of native i8 and OpenVINO i8 outputs on the first N
 # images of the calibration folder (`accuracy --predictions`, compared image by image).
 # --quick: 3 rounds of 3 s and 50 agreement images (a smoke run; quote it as such).
@@ -70,7 +70,7 @@ for r in $(seq 1 "$rounds"); do
   for p in "${precs[@]}"; do
     echo "== round $r: $p" >&2
     run_file=$file flags=(--precision "$p")
-    [ "$p" = f32 ] && [ -n "$f32model" ] && run_file=$f32model
+    [[ $p == f32 || $p == bf16 ]] && [ -n "$f32model" ] && run_file=$f32model
     [ "$p" = ort ] && flags=(--backend onnxruntime)
     [ "$p" = ov ] && flags=(--backend openvino --precision i8)
     "$bin" bench "$run_file" --batch "$batch" "${flags[@]}" --scenario offline --hint throughput \
