@@ -5,10 +5,10 @@
 
 #include <random>
 
-#include "runtime/model_graph.h"
 #include "engine_test_util.h"
 #include "passes/passes.h"
 #include "passes/shape_inference.h"
+#include "runtime/model_graph.h"
 
 namespace inferlab::test {
 namespace {
