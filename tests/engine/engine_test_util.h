@@ -87,6 +87,24 @@ class GraphBuilder {
   std::uint32_t seed_ = 1;
 };
 
+// A scalar tensor of dtype `t` (f32, u8 or i8) holding `v`: a scale or a zero point.
+inline Tensor scalar_of(DType t, double v) {
+  Tensor s(t, {});
+  if (t == DType::f32) s.data<float>()[0] = static_cast<float>(v);
+  if (t == DType::u8) s.data<std::uint8_t>()[0] = static_cast<std::uint8_t>(v);
+  if (t == DType::i8) s.data<std::int8_t>()[0] = static_cast<std::int8_t>(v);
+  return s;
+}
+
+// QuantizeLinear -> DequantizeLinear of activation `x`, per tensor, as quantizers write it.
+inline std::string qdq(GraphBuilder& b, const std::string& x, const std::string& p, float scale,
+                       int zp, DType t) {
+  const auto s = b.constant(p + "_s", scalar_of(DType::f32, scale));
+  const auto z = b.constant(p + "_z", scalar_of(t, zp));
+  return b.node("DequantizeLinear", p + "_dq",
+                {b.node("QuantizeLinear", p + "_q", {x, s, z}), s, z});
+}
+
 inline std::vector<Tensor> run_model(const CompiledModel& cm, const std::vector<Tensor>& inputs) {
   InferRequest r = cm.create_infer_request();
   for (std::size_t i = 0; i < inputs.size(); ++i) r.set_tensor(cm.inputs()[i].name, inputs[i]);

@@ -13,22 +13,6 @@
 namespace inferlab::test {
 namespace {
 
-Tensor scalar_of(DType t, double v) {
-  Tensor s(t, {});
-  if (t == DType::f32) s.data<float>()[0] = static_cast<float>(v);
-  if (t == DType::u8) s.data<std::uint8_t>()[0] = static_cast<std::uint8_t>(v);
-  if (t == DType::i8) s.data<std::int8_t>()[0] = static_cast<std::int8_t>(v);
-  return s;
-}
-
-std::string qdq(GraphBuilder& b, const std::string& x, const std::string& p, float scale, int zp,
-                DType t) {
-  const auto s = b.constant(p + "_s", scalar_of(DType::f32, scale));
-  const auto z = b.constant(p + "_z", scalar_of(t, zp));
-  return b.node("DequantizeLinear", p + "_dq",
-                {b.node("QuantizeLinear", p + "_q", {x, s, z}), s, z});
-}
-
 // DQ(s8 weights, per output channel) -> Conv k x k, same padding.
 std::string conv(GraphBuilder& b, const std::string& x, const std::string& p, std::int64_t cout,
                  std::int64_t cin, std::int64_t k, std::mt19937& rng) {

@@ -12,23 +12,6 @@
 namespace inferlab::test {
 namespace {
 
-Tensor scalar_of(DType t, double v) {
-  Tensor s(t, {});
-  if (t == DType::f32) s.data<float>()[0] = static_cast<float>(v);
-  if (t == DType::u8) s.data<std::uint8_t>()[0] = static_cast<std::uint8_t>(v);
-  if (t == DType::i8) s.data<std::int8_t>()[0] = static_cast<std::int8_t>(v);
-  return s;
-}
-
-// Q -> DQ of an activation, per tensor.
-std::string qdq(GraphBuilder& b, const std::string& x, const std::string& p, float scale, int zp,
-                DType t) {
-  const auto s = b.constant(p + "_s", scalar_of(DType::f32, scale));
-  const auto z = b.constant(p + "_z", scalar_of(t, zp));
-  return b.node("DequantizeLinear", p + "_dq",
-                {b.node("QuantizeLinear", p + "_q", {x, s, z}), s, z});
-}
-
 constexpr float kWScale = 0.004f;
 
 // DQ of constant s8 weights [cout, cin, k, k], per output channel (axis 0).
