@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "support/cli.h"
+#include "support/temp_dir.h"
+#include "tiny_cnn.h"
 #include "zoo/model_builder.h"
 #include "zoo/zoo.h"
 
@@ -17,21 +19,14 @@ namespace fs = std::filesystem;
 namespace {
 
 struct CalibrationCli : ::testing::Test {
-  fs::path dir =
-      fs::temp_directory_path() / ("inferlab_calibration_cli_" + std::to_string(getpid()));
+  TempDir tmp{"calibration_cli"};  // per test: ctest runs them in parallel
+  fs::path dir = tmp.path();
   std::string model, cifar = std::string(INFERLAB_SHARED_DATA) + "/cifar10/test";
   void SetUp() override {
-    fs::remove_all(dir);
     fs::create_directories(dir / "empty");
-    zoo::ModelBuilder b("tiny", 3);
-    b.add_input("x", {1, 3, 32, 32});
-    const auto c = b.conv("x", "conv1", {3, 4, 3, 1, 1, 1, 1, true});
-    b.classifier(b.relu(c, "relu1"), "fc", 4, 10, "logits");
-    b.add_output("logits", {1, 10});
     model = (dir / "tiny.onnx").string();
-    zoo::save_model(b.finish("calibration cli test"), model);
+    write_tiny_cnn(model, 10);
   }
-  void TearDown() override { fs::remove_all(dir); }
   bool have_cifar() const { return fs::exists(cifar); }
   std::string calib(std::size_t n = 8) const {
     return " --precision i8 --calibration " + cifar + " --preset cifar10 --calibration-samples " +

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "support/cli.h"
+#include "support/temp_dir.h"
+#include "tiny_cnn.h"
 #include "zoo/model_builder.h"
 #include "zoo/zoo.h"
 
@@ -16,23 +18,15 @@ namespace fs = std::filesystem;
 namespace {
 
 struct QuantizeCli : ::testing::Test {
-  // One folder per process: ctest runs these tests in parallel, and a shared folder let one
-  // test's TearDown delete another's model.
-  fs::path dir = fs::temp_directory_path() / ("inferlab_quantize_cli_" + std::to_string(getpid()));
+  TempDir tmp{"quantize_cli"};  // per test: ctest runs them in parallel
+  fs::path dir = tmp.path();
   std::string model, out;
   void SetUp() override {
-    fs::remove_all(dir);
     fs::create_directories(dir / "empty");
-    zoo::ModelBuilder b("tiny", 3);
-    b.add_input("x", {1, 3, 32, 32});
-    const auto c = b.conv("x", "conv1", {3, 4, 3, 1, 1, 1, 1, true});
-    b.classifier(b.relu(c, "relu1"), "fc", 4, 2, "logits");
-    b.add_output("logits", {1, 2});
     model = (dir / "tiny.onnx").string();
     out = (dir / "tiny_int8.onnx").string();
-    zoo::save_model(b.finish("quantize cli test"), model);
+    write_tiny_cnn(model, 2);
   }
-  void TearDown() override { fs::remove_all(dir); }
   // x -> QuantizeLinear(scale) -> DequantizeLinear(1) -> y, with a bad scale value.
   std::string qdq_model(float scale) {
     zoo::ModelBuilder b("qdq", 1);
