@@ -38,13 +38,9 @@ nlohmann::json common(const RunMeta& m, const ScenarioConfig& c) {
 
 // LoadGen's early-stopping estimates of p90 and p99 over every measured latency (docs/metrics.md).
 nlohmann::json early_stopping_json(const ScenarioResult& r) {
-  std::vector<double> all;
-  for (const auto& rep : r.repetitions)
-    all.insert(all.end(), rep.record.measured.latencies_ms.begin(),
-               rep.record.measured.latencies_ms.end());
   nlohmann::json j = {{"confidence", 0.99}};
   for (double p : {90.0, 99.0}) {
-    const EarlyStopEstimate e = early_stopping_estimate(all, p);
+    const EarlyStopEstimate e = early_stopping_estimate(r.latency_counts, p);
     j[fmt::format("p{:.0f}", p)] = {
         {"enough_queries", e.enough},
         {"estimate_ms", e.enough ? nlohmann::json(e.latency_ms) : nlohmann::json()},

@@ -155,22 +155,27 @@ double find_peak(const ScenarioConfig& c, const MeasureFn& measure, const Repeti
 
 }  // namespace
 
+void pool_latencies(ScenarioResult& res, RepetitionResult& r) {
+  res.latency_counts.add(r.record.measured.latencies_ms);
+  res.warmup_counts.add(r.record.warmup_ms);
+  std::vector<double>().swap(r.record.measured.latencies_ms);
+  std::vector<double>().swap(r.record.warmup_ms);
+}
+
 void aggregate_repetitions(ScenarioResult& res, std::vector<RepetitionResult> reps) {
   if (reps.empty()) fail("no repetition completed");
-  std::vector<double> fps, all_lat, all_warm;
+  std::vector<double> fps;
   res.bound_met = true;
   for (auto& r : reps) {
     fps.push_back(r.throughput_fps);
-    all_lat.insert(all_lat.end(), r.record.measured.latencies_ms.begin(),
-                   r.record.measured.latencies_ms.end());
-    all_warm.insert(all_warm.end(), r.record.warmup_ms.begin(), r.record.warmup_ms.end());
+    pool_latencies(res, r);  // nothing left to count when run_scenario pooled it already
     res.bound_met = res.bound_met && r.bound_met;
     if (res.invalid_reason.empty()) res.invalid_reason = r.invalid_reason;
   }
   res.repetitions = std::move(reps);
   res.throughput = compute_spread(fps);
-  res.latency = summarize_latencies(all_lat);
-  res.warmup = summarize_latencies(all_warm);
+  res.latency = res.latency_counts.summary();
+  res.warmup = res.warmup_counts.summary();
   res.first_inference_ms = res.repetitions.front().record.first_inference_ms;
 }
 
@@ -191,6 +196,7 @@ ScenarioResult run_scenario(const ScenarioConfig& c, const MeasureFn& measure,
     RepetitionResult r = measure_repetition(
         c, measure, rate, c.seed + static_cast<std::uint64_t>(i), i + 1, "repetition");
     if (on_done) on_done(r);
+    pool_latencies(res, r);
     reps.push_back(std::move(r));
   }
   aggregate_repetitions(res, std::move(reps));

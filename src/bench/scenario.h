@@ -61,12 +61,14 @@ struct ScenarioResult {
   std::vector<RepetitionResult> peak_trials;  // server with find_peak
   Spread throughput;                          // over repetitions
   LatencySummary latency;                     // pooled over every measured query
+  LatencyHistogram latency_counts;            // the pooled latencies themselves (early stopping)
   double first_inference_ms = 0;              // of the first repetition
   LatencySummary warmup;                      // pooled warm-up latencies
-  double peak_rate_qps = 0;                   // find_peak result
-  bool bound_met = true;                      // every repetition met the bound
-  std::string invalid_reason;                 // first repetition's reason ("" when all valid)
-  double headline_latency_ms() const;         // p90 single_stream, p99 otherwise
+  LatencyHistogram warmup_counts;
+  double peak_rate_qps = 0;            // find_peak result
+  bool bound_met = true;               // every repetition met the bound
+  std::string invalid_reason;          // first repetition's reason ("" when all valid)
+  double headline_latency_ms() const;  // p90 single_stream, p99 otherwise
   bool spread_warning() const { return throughput.n > 1 && throughput.cv > kSpreadWarnCv; }
 };
 
@@ -82,8 +84,12 @@ ScenarioResult run_scenario(const ScenarioConfig& c, const MeasureFn& measure,
 RepetitionResult measure_repetition(const ScenarioConfig& c, const MeasureFn& measure,
                                     double rate_qps, std::uint64_t seed, int index,
                                     const char* kind);
-// Fills `res`'s statistics from completed repetitions (res.config must be set).
+// Fills `res`'s statistics from completed repetitions (res.config must be set). The
+// repetitions' raw latencies are counted into res's pooled histograms and released, so a long
+// run holds one bounded histogram rather than every query's latency (docs/metrics.md).
 void aggregate_repetitions(ScenarioResult& res, std::vector<RepetitionResult> reps);
+// Counts one repetition's raw latencies into `res`'s pooled histograms and releases them.
+void pool_latencies(ScenarioResult& res, RepetitionResult& r);
 
 // The plan one repetition of `c` runs at `rate_qps` (server).
 LoadPlan make_plan(const ScenarioConfig& c, double rate_qps, std::uint64_t seed);

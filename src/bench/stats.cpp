@@ -16,19 +16,52 @@ double percentile_nearest_rank(std::vector<double> values, double p) {
   return values[k - 1];
 }
 
-LatencySummary summarize_latencies(const std::vector<double>& v) {
+void LatencyHistogram::add(double ms) {
+  ++n_;
+  sum_ += ms;
+  ++counts_[std::llround(ms * 1000.0)];
+}
+
+void LatencyHistogram::merge(const LatencyHistogram& o) {
+  n_ += o.n_;
+  sum_ += o.sum_;
+  for (const auto& [us, c] : o.counts_) counts_[us] += c;
+}
+
+double LatencyHistogram::kth_smallest(std::int64_t k) const {
+  if (n_ == 0) return 0;
+  k = std::clamp<std::int64_t>(k, 1, n_);
+  std::int64_t seen = 0;
+  for (const auto& [us, c] : counts_) {
+    seen += c;
+    if (seen >= k) return static_cast<double>(us) / 1000.0;
+  }
+  return static_cast<double>(counts_.rbegin()->first) / 1000.0;
+}
+
+double LatencyHistogram::percentile(double p) const {
+  // Rank k = ceil(p/100 * n), 1-based, as percentile_nearest_rank.
+  return kth_smallest(
+      static_cast<std::int64_t>(std::ceil(p / 100.0 * static_cast<double>(n_) - 1e-9)));
+}
+
+LatencySummary LatencyHistogram::summary() const {
   LatencySummary s;
-  s.count = static_cast<std::int64_t>(v.size());
-  if (v.empty()) return s;
-  std::vector<double> sorted = v;
-  std::sort(sorted.begin(), sorted.end());
-  s.min = sorted.front();
-  s.max = sorted.back();
-  s.mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
-  s.p50 = percentile_nearest_rank(sorted, 50);
-  s.p90 = percentile_nearest_rank(sorted, 90);
-  s.p99 = percentile_nearest_rank(sorted, 99);
+  s.count = n_;
+  if (n_ == 0) return s;
+  s.min = static_cast<double>(counts_.begin()->first) / 1000.0;
+  s.max = static_cast<double>(counts_.rbegin()->first) / 1000.0;
+  s.mean = sum_ / static_cast<double>(n_);
+  s.p50 = percentile(50);
+  s.p90 = percentile(90);
+  s.p99 = percentile(99);
   return s;
+}
+
+LatencySummary summarize_latencies(const std::vector<double>& v) {
+  LatencyHistogram h;
+  h.add(v);
+  return h.summary();
 }
 
 double student_t95(int dof) {
@@ -76,13 +109,20 @@ double binomial_cdf(std::int64_t k, std::int64_t n, double q) {
   return std::min(cdf, 1.0);
 }
 
-EarlyStopEstimate early_stopping_estimate(std::vector<double> v, double percentile,
+EarlyStopEstimate early_stopping_estimate(const std::vector<double>& v, double percentile,
+                                          double confidence) {
+  LatencyHistogram h;
+  h.add(v);
+  return early_stopping_estimate(h, percentile, confidence);
+}
+
+EarlyStopEstimate early_stopping_estimate(const LatencyHistogram& h, double percentile,
                                           double confidence) {
   EarlyStopEstimate e;
   const double p = percentile / 100.0, alpha = 1 - confidence;
   // t = 0 needs p^n <= alpha.
   e.min_queries = static_cast<std::int64_t>(std::ceil(std::log(alpha) / std::log(p) - 1e-9));
-  const auto n = static_cast<std::int64_t>(v.size());
+  const std::int64_t n = h.count();
   if (n < e.min_queries) return e;
   // The CDF grows with t: walk t up while it stays within alpha, summing the pmf incrementally.
   const double q = 1 - p, lq = std::log(q), lr = std::log1p(-q);
@@ -97,10 +137,9 @@ EarlyStopEstimate early_stopping_estimate(std::vector<double> v, double percenti
     t = i;
   }
   if (t < 0) return e;
-  std::sort(v.begin(), v.end());
   e.enough = true;
   e.overlatency = t;
-  e.latency_ms = v[static_cast<std::size_t>(n - t - 1)];
+  e.latency_ms = h.kth_smallest(n - t);
   return e;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The one place where benchmark statistics are computed (definitions: docs/metrics.md).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,31 @@ struct LatencySummary {
 };
 
 double percentile_nearest_rank(std::vector<double> values, double p);
+
+// Latencies counted at 1 us resolution (the reports print 3 decimals of ms), so a summary of a
+// whole run takes memory bounded by the number of distinct microsecond values, not by the
+// number of queries: a 30-minute soak keeps a flat RSS (docs/metrics.md). Percentiles are the
+// nearest-rank percentiles of the latencies rounded to 1 us, as are min and max (so that
+// min <= p50 <= p90 <= p99 <= max always holds); count and mean are exact.
+class LatencyHistogram {
+ public:
+  void add(double ms);
+  void add(const std::vector<double>& ms) {
+    for (double v : ms) add(v);
+  }
+  void merge(const LatencyHistogram& o);
+  std::int64_t count() const { return n_; }
+  // The k-th smallest latency (1-based, clamped to [1, count]) in ms; 0 when empty.
+  double kth_smallest(std::int64_t k) const;
+  double percentile(double p) const;  // nearest rank
+  LatencySummary summary() const;
+
+ private:
+  std::map<std::int64_t, std::int64_t> counts_;  // microseconds -> queries
+  std::int64_t n_ = 0;
+  double sum_ = 0;
+};
+
 LatencySummary summarize_latencies(const std::vector<double>& latencies_ms);
 
 // What one repetition measured: completed samples over the wall time from the first issue to
@@ -49,8 +75,10 @@ struct EarlyStopEstimate {
   std::int64_t overlatency = 0;  // t: latencies allowed above the estimate
   std::int64_t min_queries = 0;  // the fewest latencies that give an estimate at all
 };
-EarlyStopEstimate early_stopping_estimate(std::vector<double> latencies_ms, double percentile,
+EarlyStopEstimate early_stopping_estimate(const LatencyHistogram& latencies, double percentile,
                                           double confidence = 0.99);
+EarlyStopEstimate early_stopping_estimate(const std::vector<double>& latencies_ms,
+                                          double percentile, double confidence = 0.99);
 // P(X <= k) for X ~ Binomial(n, q).
 double binomial_cdf(std::int64_t k, std::int64_t n, double q);
 

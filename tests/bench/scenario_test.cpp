@@ -120,3 +120,25 @@ TEST(Report, CsvQuotesAndUnionsColumns) {
   const std::string csv = to_csv({{{"a", 1}, {"b", "x,y"}}, {{"a", 2}, {"c", "q\"t"}}});
   EXPECT_EQ(csv, "a,b,c\n1,\"x,y\",\n2,,\"q\"\"t\"\n");
 }
+
+// A long run keeps one pooled histogram, not every query's latency: the repetitions' raw
+// latencies are released as they complete, and the pooled figures count all of them.
+TEST(Scenario, RepetitionLatenciesArePooledAndReleased) {
+  ScenarioConfig c;
+  c.iterations = 100;
+  c.repetitions = 4;
+  int seen = 0;
+  const ScenarioResult r = run_scenario(c, synthetic, [&](const RepetitionResult& rep) {
+    EXPECT_EQ(rep.record.measured.latencies_ms.size(), 100u);  // intact for on_done
+    ++seen;
+  });
+  EXPECT_EQ(seen, 4);
+  ASSERT_EQ(r.repetitions.size(), 4u);
+  for (const auto& rep : r.repetitions) {
+    EXPECT_TRUE(rep.record.measured.latencies_ms.empty());
+    EXPECT_EQ(rep.latency.count, 100);  // per-repetition summary kept
+  }
+  EXPECT_EQ(r.latency_counts.count(), 400);
+  EXPECT_EQ(r.latency.count, 400);
+  EXPECT_DOUBLE_EQ(r.latency.p50, r.repetitions[0].latency.p50);
+}

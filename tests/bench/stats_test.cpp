@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "bench/stats.h"
 
@@ -62,4 +64,52 @@ TEST(Stats, StudentT) {
   EXPECT_NEAR(student_t95(1), 12.706, 1e-9);
   EXPECT_NEAR(student_t95(10), 2.228, 1e-9);
   EXPECT_NEAR(student_t95(1000), 1.96, 0.01);
+}
+
+// The histogram's percentiles are the nearest-rank percentiles of the latencies rounded to 1 us;
+// min and max are rounded alike (never inside the percentiles); count and mean stay exact.
+TEST(Stats, HistogramMatchesNearestRankAtOneMicrosecond) {
+  std::vector<double> v, rounded;
+  std::uint64_t x = 12345;
+  for (int i = 0; i < 5000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double ms = 0.5 + static_cast<double>(x >> 40) / static_cast<double>(1ULL << 24) * 20;
+    v.push_back(ms);
+    rounded.push_back(std::round(ms * 1000) / 1000);
+  }
+  LatencyHistogram h;
+  h.add(v);
+  EXPECT_EQ(h.count(), 5000);
+  for (double p : {1.0, 50.0, 90.0, 99.0, 99.9, 100.0})
+    EXPECT_DOUBLE_EQ(h.percentile(p), percentile_nearest_rank(rounded, p)) << p;
+  const LatencySummary s = h.summary();
+  double sum = 0;
+  for (double ms : v) sum += ms;
+  EXPECT_DOUBLE_EQ(s.mean, sum / 5000);
+  EXPECT_DOUBLE_EQ(s.min, *std::min_element(rounded.begin(), rounded.end()));
+  EXPECT_DOUBLE_EQ(s.max, *std::max_element(rounded.begin(), rounded.end()));
+  EXPECT_LE(s.p99, s.max);
+  EXPECT_GE(s.p50, s.min);
+}
+
+TEST(Stats, HistogramMergeEqualsOneHistogram) {
+  LatencyHistogram a, b, all;
+  for (int i = 1; i <= 300; ++i) {
+    (i % 3 ? a : b).add(i * 0.25);
+    all.add(i * 0.25);
+  }
+  LatencyHistogram m;
+  m.merge(a);
+  m.merge(b);
+  m.merge(LatencyHistogram{});
+  const LatencySummary x = m.summary(), y = all.summary();
+  EXPECT_EQ(x.count, y.count);
+  EXPECT_DOUBLE_EQ(x.mean, y.mean);
+  EXPECT_EQ(x.min, y.min);
+  EXPECT_EQ(x.max, y.max);
+  EXPECT_EQ(x.p50, y.p50);
+  EXPECT_EQ(x.p99, y.p99);
+  EXPECT_EQ(m.kth_smallest(1), 0.25);
+  EXPECT_EQ(m.kth_smallest(300), 75);
+  EXPECT_EQ(LatencyHistogram{}.summary().count, 0);
 }
