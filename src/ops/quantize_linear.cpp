@@ -1,6 +1,7 @@
 // QuantizeLinear (opsets 10 and 13): y = saturate(round_half_even(x / y_scale) + y_zero_point),
 // per tensor or, from opset 13, per axis. The output type is the zero point's (uint8 default).
 #include "ops/quant_util.h"
+#include "ops/quantize_span.h"
 
 namespace inferlab {
 namespace {
@@ -20,6 +21,8 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
 
 template <typename Q>
 void quantize(const Tensor& x, const ops::QuantParams& p, Q* y) {
+  if (x.dtype() == DType::f32 && p.scale.size() == 1)  // per tensor: the vectorised loop
+    return ops::quantize_span(x.data<float>(), x.numel(), p.scale[0], p.zero_point[0], y);
   const std::int32_t lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
   for (std::int64_t i = 0; i < x.numel(); ++i) {
     const std::size_t c = p.at(i);
