@@ -10,7 +10,7 @@
 #   bench/onednn_versions.sh [--rounds N] [--reps N] [--max-ms MS] [--batches 1,8]
 #                            [--threads 1,2] [--kinds f32,f32wino,bf16,i8] [--layers TEXT]
 #                            [--layout any|nChw16c] [--peak F32,BF16,I8] [--sycl] [--quick]
-#                            [--out DIR]
+#                            [--stat wall|min|cpu] [--out DIR]
 #
 # The 3.x wheels (exact versions and hashes in bench/onednn_layers/requirements-onednn*.txt) are
 # downloaded once into the wheelhouse ($INFERLAB_WHEELS, default ~/.cache/inferlab/wheels, as
@@ -21,10 +21,13 @@
 # --reps caps the timed calls per configuration, --max-ms stops earlier (after 3 calls);
 # --quick: 3 rounds, 5 calls, 100 ms (a smoke run; quote it as such). --peak skips running
 # `build/inferlab peak` (per-core GFLOP/s; without either, no % of peak is printed).
+# --stat: which time of each run the tables use (bench/onednn_layers/table.py): wall (median of
+# the calls, default), min, or cpu (process CPU time: the one-thread figure least disturbed by
+# other processes on a loaded machine). The raw rows hold all three; rerun table.py for another.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3 reps=30 maxms=500 batches=1,8 threads=1,2 kinds=f32,f32wino,bf16,i8 layers= layout=any
-peak= sycl=0 out=bench/out/onednn_versions
+peak= sycl=0 stat=wall out=bench/out/onednn_versions
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
     --layout) layout=$2; shift 2 ;;
     --peak) peak=$2; shift 2 ;;
     --sycl) sycl=1; shift ;;
+    --stat) stat=$2; shift 2 ;;
     --quick) rounds=3 reps=5 maxms=100; shift ;;
     --out) out=$2; shift 2 ;;
     *) echo "onednn_versions.sh: unknown option $1" >&2; exit 2 ;;
@@ -138,8 +142,8 @@ for r in $(seq 1 "$rounds"); do
     done
   done
 done
-table_args=()
-[ -n "$peak" ] && table_args=(--peak "$peak")
+table_args=(--stat "$stat")
+[ -n "$peak" ] && table_args+=(--peak "$peak")
 {
   echo "# oneDNN versions, $(date -u '+%Y-%m-%d %H:%M UTC'), $rounds rounds, up to $reps calls or $maxms ms per configuration, layout $layout"
   echo "Per-core peaks FP32,BF16,INT8 (GFLOP/s): ${peak:-not measured}; load at the end: $(uptime | sed 's/.*load/load/')"

@@ -1,14 +1,17 @@
 // Times every distinct convolution of ResNet-50 on the oneDNN this program was built against
 // (bench/onednn_versions.sh builds it twice: Debian's 2.6 and the 3.x wheel) and prints one
 // tab-separated row per (threads, batch, layer, kind): the implementation oneDNN picked and
-// milliseconds per call (median, min, max over the timed calls), the call's direct-convolution
-// GFLOP and GFLOP/s. Rows starting with '#' are
+// milliseconds per call (median, min, max over the timed calls), the median process CPU time per
+// call, the call's direct-convolution GFLOP and GFLOP/s (of the median). CPU time is what a
+// one-thread figure is least disturbed by on a loaded machine: time spent preempted does not
+// count (with more threads it also counts spinning at barriers). Rows starting with '#' are
 // comments. Usage:
 //   onednn_layers [--kinds f32,f32wino,bf16,i8] [--batches 1,8] [--threads 1,2]
 //                 [--layout any|nChw16c] [--reps N] [--min-reps N] [--max-ms MS] [--layers TEXT]
 // --reps caps the timed calls per row, --max-ms stops earlier once --min-reps calls are done;
 // --layers keeps the layers whose name contains TEXT.
 #include <omp.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -95,8 +98,20 @@ Options parse(int argc, char** argv) {
 
 struct Timing {
   int calls = 0;
-  double median = 0, min = 0, max = 0;  // ms per call
+  double median = 0, min = 0, max = 0;  // wall ms per call
+  double cpu_median = 0;                // process CPU ms per call
 };
+
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+double median_of(std::vector<double>& v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
 
 Timing time_conv(Conv& conv, const dnnl::engine& eng, const Options& o) {
   using clock = std::chrono::steady_clock;
@@ -105,22 +120,24 @@ Timing time_conv(Conv& conv, const dnnl::engine& eng, const Options& o) {
     conv.prim.execute(stream, conv.args);
     stream.wait();
   }
-  std::vector<double> ms;
+  std::vector<double> ms, cpu;
   const auto start = clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double, std::milli>(clock::now() - start).count();
   };
   while (static_cast<int>(ms.size()) < o.reps &&
          (static_cast<int>(ms.size()) < o.min_reps || elapsed() < o.max_ms)) {
+    const double c0 = process_cpu_ms();
     const auto t0 = clock::now();
     conv.prim.execute(stream, conv.args);
     stream.wait();
     ms.push_back(std::chrono::duration<double, std::milli>(clock::now() - t0).count());
+    cpu.push_back(process_cpu_ms() - c0);
   }
-  std::sort(ms.begin(), ms.end());
   Timing t;
   t.calls = static_cast<int>(ms.size());
-  t.median = ms.size() % 2 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
+  t.median = median_of(ms);
+  t.cpu_median = median_of(cpu);
   t.min = ms.front();
   t.max = ms.back();
   return t;
@@ -137,13 +154,13 @@ void run_row(const dnnl::engine& eng, const Options& o, const ConvShape& s, int 
     conv = make_conv(eng, s, batch, kind, o.layout);
   } catch (const dnnl::error& e) {
     if (e.status != dnnl_unimplemented) throw;
-    std::printf("unimplemented\t0\t-\t-\t-\t%.4f\t-\n", gflop);
+    std::printf("unimplemented\t0\t-\t-\t-\t-\t%.4f\t-\n", gflop);
     std::fflush(stdout);
     return;
   }
   const Timing t = time_conv(conv, eng, o);
-  std::printf("%s\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.1f\n", conv.impl.c_str(), t.calls, t.median, t.min,
-              t.max, gflop, gflop / (t.median * 1e-3));
+  std::printf("%s\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.1f\n", conv.impl.c_str(), t.calls, t.median,
+              t.min, t.max, t.cpu_median, gflop, gflop / (t.median * 1e-3));
   std::fflush(stdout);
 }
 
@@ -158,7 +175,7 @@ int main(int argc, char** argv) {
               v->cpu_runtime == DNNL_RUNTIME_OMP ? "OpenMP" : "other");
   std::printf(
       "version\tkind\tlayout\tlayer\tbatch\tthreads\tcount\timpl\tcalls\tmedian_ms\tmin_ms\tmax_"
-      "ms\tgflop\tgflops\n");
+      "ms\tcpu_ms\tgflop\tgflops\n");
   try {
     const dnnl::engine eng(dnnl::engine::kind::cpu, 0);
     for (int threads : o.threads) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Markdown tables from the rows of onednn_layers runs (bench/onednn_versions.sh).
 
-Usage: table.py [--peak F32,BF16,I8] [--baseline VERSION] FILE_rN.tsv...
+Usage: table.py [--peak F32,BF16,I8] [--baseline VERSION] [--stat wall|min|cpu] FILE_rN.tsv...
 Each file is one run of one oneDNN build in round N (the number before .tsv). A configuration's
 time is the median over rounds of its per-run median; min..max is over rounds. Ratios are
 baseline time / other time computed per round (the builds alternate within a round), so > 1
@@ -9,6 +9,9 @@ means the other version is faster. The whole-network estimate sums count x time 
 convolutions of ResNet-50 (no pooling, fully connected layer, reorders or residual adds).
 --peak: one core's FP32, BF16 and INT8 peaks in GFLOP/s (`inferlab peak`), for % of peak
 (times the thread count).
+--stat: the time of one run: wall (median wall ms per call, the default), min (fastest call), or
+cpu (median process CPU ms per call / threads: on a loaded machine the least disturbed one-thread
+figure, as preempted time does not count; with more threads it also counts barrier spinning).
 """
 import argparse
 import csv
@@ -25,7 +28,10 @@ def die(message):
     sys.exit(2)
 
 
-def load(paths):
+STAT_COLUMN = {"wall": "median_ms", "min": "min_ms", "cpu": "cpu_ms"}
+
+
+def load(paths, stat):
     """rows[(version, kind, layer, batch, threads)][round] = (ms, impl); plus layer info."""
     rows = defaultdict(dict)
     layers = {}  # layer -> (count, first-seen order)
@@ -43,8 +49,9 @@ def load(paths):
             if r["version"] == "version":  # the header of a second run in the same file
                 continue
             key = (r["version"], r["kind"], r["layer"], int(r["batch"]), int(r["threads"]))
-            ms = None if r["median_ms"] == "-" else float(r["median_ms"])
-            rows[key][rnd] = (ms, r["impl"], float(r["gflops"]) if ms else None)
+            value = r[STAT_COLUMN[stat]]
+            ms = None if value == "-" else float(value) / (int(r["threads"]) if stat == "cpu" else 1)
+            rows[key][rnd] = (ms, r["impl"], float(r["gflop"]) / (ms * 1e-3) if ms else None)
             layers.setdefault(r["layer"], (int(r["count"]), len(layers), {}))
             layers[r["layer"]][2][int(r["batch"])] = float(r["gflop"])
     return rows, layers
@@ -163,6 +170,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--peak", help="FP32,BF16,INT8 per-core peaks (GFLOP/s)")
     ap.add_argument("--baseline", help="version the ratios divide (default: the oldest)")
+    ap.add_argument("--stat", choices=list(STAT_COLUMN), default="wall")
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
     peaks = None
@@ -173,11 +181,12 @@ def main():
             peaks = []
         if len(peaks) != 3 or min(peaks) <= 0:
             die(f"--peak wants three positive numbers F32,BF16,INT8, got {a.peak}")
-    rows, layers = load(a.files)
+    rows, layers = load(a.files, a.stat)
     versions = sorted({k[0] for k in rows}, key=lambda v: tuple(int(x) for x in v.split(".")))
     base = a.baseline or versions[0]
     if base not in versions:
         die(f"--baseline {base} is not among the runs' versions {versions}")
+    print(f"Time per run: {a.stat} ({STAT_COLUMN[a.stat]}{' / threads' if a.stat == 'cpu' else ''}).\n")
     print_network(rows, layers, versions, base, peaks)
     print_layers(rows, layers, versions, base, peaks)
 
