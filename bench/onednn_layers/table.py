@@ -67,22 +67,31 @@ def ratio_text(ratios):
     return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}..{max(ratios):.2f})"
 
 
+SCHEME_NAMES = {
+    "f32rule": "f32 auto rule (Winograd 3x3 s1)",
+    "f32best": "f32 faster of direct/Winograd per layer",
+}
+
+
 def network(rows, layers, version, scheme, batch, threads):
-    """{round: total ms} for one scheme, or None when a layer has no timing. Schemes: a kind,
-    or 'f32rule': Winograd for 3x3 stride-1 layers where the version has it, else direct (the
-    engine's `auto` rule; every such layer of ResNet-50 has >= 64 channels)."""
+    """{round: total ms} for one scheme, or None when a layer has no timing. Schemes: a kind;
+    'f32rule': Winograd for 3x3 stride-1 layers where the version has it, else direct (the
+    engine's `auto` rule; every such layer of ResNet-50 has >= 64 channels); 'f32best': the
+    faster of direct and Winograd per layer and round (a bound: layout changes between layers
+    would cost reorders, not counted here)."""
     totals = defaultdict(float)
     for layer, (count, _, _) in layers.items():
-        kind = scheme
-        if scheme == "f32rule":
-            wino = rows.get((version, "f32wino", layer, batch, threads), {})
-            usable = wino and all(v[0] is not None for v in wino.values())
-            kind = "f32wino" if usable else "f32"
-        runs = rows.get((version, kind, layer, batch, threads))
-        if not runs or any(v[0] is None for v in runs.values()):
+        timed = {}
+        for kind in ["f32", "f32wino"] if scheme in SCHEME_NAMES else [scheme]:
+            runs = rows.get((version, kind, layer, batch, threads))
+            if runs and all(v[0] is not None for v in runs.values()):
+                timed[kind] = runs
+        if scheme == "f32rule" and "f32wino" in timed:
+            del timed["f32"]
+        if not timed:
             return None
-        for rnd, (ms, _, _) in runs.items():
-            totals[rnd] += count * ms
+        for rnd in set.intersection(*(set(runs) for runs in timed.values())):
+            totals[rnd] += count * min(runs[rnd][0] for runs in timed.values())
     return dict(totals)
 
 
@@ -109,13 +118,13 @@ def print_network(rows, layers, versions, base, peaks):
     batches = sorted({k[3] for k in rows})
     threads_list = sorted({k[4] for k in rows})
     kinds = sorted({k[1] for k in rows} - {"f32wino"}, key=list(PEAK_OF).index)
-    schemes = kinds + (["f32rule"] if any(k[1] == "f32wino" for k in rows) else [])
+    schemes = kinds + (list(SCHEME_NAMES) if any(k[1] == "f32wino" for k in rows) else [])
     for b in batches:
         gflop = gflop_of(layers, b)
         for t in threads_list:
             for s in schemes:
                 tot = {v: network(rows, layers, v, s, b, t) for v in versions}
-                cells = [str(b), str(t), "f32 auto rule (Winograd 3x3 s1)" if s == "f32rule" else s]
+                cells = [str(b), str(t), SCHEME_NAMES.get(s, s)]
                 for v in versions:
                     if not tot[v]:
                         cells += ["-", "-", "-"]
@@ -123,7 +132,7 @@ def print_network(rows, layers, versions, base, peaks):
                     ms = statistics.median(tot[v].values())
                     rate = gflop / (ms * 1e-3)
                     cells += [spread(list(tot[v].values())), f"{b * 1000 / ms:.1f}",
-                              pct(rate, "f32" if s == "f32rule" else s, t, peaks)]
+                              pct(rate, "f32" if s in SCHEME_NAMES else s, t, peaks)]
                 for v in versions:
                     if v == base:
                         continue
