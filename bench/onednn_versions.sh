@@ -28,7 +28,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3 reps=30 maxms=500 batches=1,8 threads=1,2 kinds=f32,f32wino,bf16,i8 layers= layout=any
 peak= sycl=0 stat=wall out=bench/out/onednn_versions
+die() { echo "onednn_versions.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
+  case "$1" in
+    --sycl | --quick) ;;
+    *) [ $# -ge 2 ] || die "option $1 needs a value (or is unknown)" ;;
+  esac
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
@@ -43,10 +48,17 @@ while [ $# -gt 0 ]; do
     --stat) stat=$2; shift 2 ;;
     --quick) rounds=3 reps=5 maxms=100; shift ;;
     --out) out=$2; shift 2 ;;
-    *) echo "onednn_versions.sh: unknown option $1" >&2; exit 2 ;;
+    *) die "unknown option $1 (see the comment at the top)" ;;
   esac
 done
-[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "onednn_versions.sh: --rounds wants a positive integer" >&2; exit 2; }
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds wants a positive integer, got '$rounds'"
+[[ $stat =~ ^(wall|min|cpu)$ ]] || die "--stat wants wall, min or cpu, got '$stat'"
+[[ $layout =~ ^(any|nChw16c)$ ]] || die "--layout wants any or nChw16c, got '$layout'"
+IFS=, read -r -a tlist <<<"$threads"
+for t in "${tlist[@]}"; do
+  [[ $t =~ ^[1-9][0-9]*$ ]] && [ "$t" -le "$(nproc)" ] ||
+    die "--threads: '$t' is not a thread count between 1 and this machine's $(nproc) cores"
+done
 src=bench/onednn_layers
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/inferlab
 wheels=${INFERLAB_WHEELS:-$cache/wheels}
@@ -56,9 +68,9 @@ rm -f "$out"/raw/*.tsv
 python=/usr/bin/python3
 [ -x .venv/bin/python ] && python=.venv/bin/python
 "$python" -m pip --version >/dev/null 2>&1 ||
-  { echo "onednn_versions.sh: $python has no pip (run scripts/setup.sh)" >&2; exit 2; }
+  die "$python has no pip (run scripts/setup.sh)"
 [ -f /usr/include/oneapi/dnnl/dnnl.hpp ] ||
-  { echo "onednn_versions.sh: Debian's oneDNN headers are missing (run scripts/setup.sh)" >&2; exit 2; }
+  die "Debian's oneDNN headers are missing (run scripts/setup.sh)"
 
 # unpack REQUIREMENTS PREFIX: wheels of REQUIREMENTS (offline from the wheelhouse first) with
 # their data directories (include/, lib/, etc/) merged into PREFIX; a stamp holds the file's hash.
@@ -124,7 +136,6 @@ fi
 
 args=(--batches "$batches" --kinds "$kinds" --layout "$layout" --reps "$reps" --max-ms "$maxms")
 [ -n "$layers" ] && args+=(--layers "$layers")
-IFS=, read -r -a tlist <<<"$threads"
 lib313=$cache/onednn/3.13/lib
 for r in $(seq 1 "$rounds"); do
   for v in "${variants[@]}"; do
