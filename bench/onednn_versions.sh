@@ -2,7 +2,8 @@
 # oneDNN 2.6 (Debian, what the engine links) against oneDNN 3.x (PyPI wheels), per convolution
 # layer of ResNet-50 and summed over the network: FP32 direct, FP32 Winograd, BF16 and INT8
 # (u8 x s8 per-channel -> u8), fused ReLU, batch 1 and 8, 1 and 2 threads. Builds
-# bench/onednn_layers/ once per version, then runs the builds alternately (2.6, 3.2, 2.6, 3.2,
+# bench/onednn_layers/ once per version, checks that every build computes the same outputs as 2.6
+# on the same inputs (OUT/check.txt; exit 1 if not), then runs the builds alternately (2.6, 3.2, 2.6, 3.2,
 # ... for N rounds, so that load changes on a shared machine hit both) and prints Markdown
 # tables: implementation oneDNN picked, ms per call, GFLOP/s, % of `inferlab peak`, and the
 # per-round ratio 2.6 time / 3.x time (> 1: 3.x faster). Raw rows stay in OUT/raw.
@@ -128,28 +129,50 @@ if [ "$sycl" = 1 ]; then
   variants+=(3.13)
 fi
 
+lib313=$cache/onednn/3.13/lib
+# run_variant VERSION THREADS ARGS...: one build on cores 0..THREADS-1 (the engine pins its teams
+# too; for the TBB build of 3.13 this affinity is what sets the thread count). Only 3.13 gets
+# LD_LIBRARY_PATH: it would override the 3.2 binary's RUNPATH.
+run_variant() {
+  local v=$1 t=$2 envs=()
+  shift 2
+  [ "$v" = 3.13 ] && envs=(LD_LIBRARY_PATH="$lib313" OCL_ICD_FILENAMES="$lib313/libintelocl.so")
+  env "${envs[@]}" taskset -c "0-$((t - 1))" "$out/bin/onednn_layers_$v" "$@" --threads "$t"
+}
+
+# First, that every build computes the same convolutions: outputs on the same inputs at batch 1
+# against 2.6's (onednn_layers --check; 2.6 runs first and writes the reference files).
+sel=(--kinds "$kinds" --layout "$layout")
+[ -n "$layers" ] && sel+=(--layers "$layers")
+rm -rf "$out/check"
+mkdir -p "$out/check"
+: >"$out/check.txt"
+for v in "${variants[@]}"; do
+  run_variant "$v" 1 --check "$out/check" --batches 1 "${sel[@]}" | grep '^check' >>"$out/check.txt" ||
+    true
+done
+echo "== outputs against 2.6: $(grep -c 'ok:' "$out/check.txt") ok, $(grep -c 'FAIL' "$out/check.txt") differing ($out/check.txt)" >&2
+if grep -q 'FAIL\|no reference' "$out/check.txt"; then
+  grep 'FAIL\|no reference' "$out/check.txt" >&2
+  echo "onednn_versions.sh: the builds do not compute the same convolutions; not timing them" >&2
+  exit 1
+fi
+rm -rf "$out/check"
+
 if [ -z "$peak" ] && [ -x build/inferlab ]; then
   echo "== build/inferlab peak" >&2
   peak=$(build/inferlab peak --repetitions 20 | awk -F': ' '/peak, one core/ {split($2, a, " "); v = v sep a[1]; sep = ","} END {print v}')
   echo "   per-core peaks FP32,BF16,INT8: $peak GFLOP/s" >&2
 fi
 
-args=(--batches "$batches" --kinds "$kinds" --layout "$layout" --reps "$reps" --max-ms "$maxms")
-[ -n "$layers" ] && args+=(--layers "$layers")
-lib313=$cache/onednn/3.13/lib
+args=(--batches "$batches" "${sel[@]}" --reps "$reps" --max-ms "$maxms")
 for r in $(seq 1 "$rounds"); do
   for v in "${variants[@]}"; do
     echo "== round $r: oneDNN $v ($(uptime | sed 's/.*load/load/'))" >&2
     file=$out/raw/onednn_${v}_r$r.tsv
     : >"$file"
-    # Only 3.13 gets LD_LIBRARY_PATH: it would override the 3.2 binary's RUNPATH.
-    envs=()
-    [ "$v" = 3.13 ] && envs=(LD_LIBRARY_PATH="$lib313" OCL_ICD_FILENAMES="$lib313/libintelocl.so")
-    # One run per thread count on cores 0..T-1 (the engine pins its teams too); for the TBB
-    # build of 3.13 this affinity is what sets the thread count.
     for t in "${tlist[@]}"; do
-      env "${envs[@]}" taskset -c "0-$((t - 1))" "$out/bin/onednn_layers_$v" "${args[@]}" \
-        --threads "$t" >>"$file"
+      run_variant "$v" "$t" "${args[@]}" >>"$file"
     done
   done
 done

@@ -7,6 +7,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "resnet50_shapes.h"
 
@@ -30,7 +31,8 @@ const char* layout_name(Layout layout);
 struct Conv {
   dnnl::primitive prim;
   std::unordered_map<int, dnnl::memory> args;
-  std::string impl;  // primitive_desc::impl_info_str(), e.g. "brgconv:avx512_core"
+  std::string impl;             // primitive_desc::impl_info_str(), e.g. "brgconv:avx512_core"
+  dnnl::memory::dims dst_dims;  // logical N, C, H, W
 };
 
 // Builds the convolution with a fused ReLU for `threads` OpenMP threads (oneDNN fixes the work
@@ -38,5 +40,9 @@ struct Conv {
 // oneDNN has no implementation of that combination (e.g. Winograd in 3.x on x64).
 Conv make_conv(const dnnl::engine& eng, const ConvShape& shape, int batch, Kind kind,
                Layout layout);
+
+// Executes the convolution once and returns its destination as plain f32 (nchw), so that
+// versions and algorithms can be compared on the same inputs.
+std::vector<float> plain_output(const dnnl::engine& eng, Conv& conv);
 
 }  // namespace onednn_layers

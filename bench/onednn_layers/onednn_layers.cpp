@@ -8,15 +8,20 @@
 // comments. Usage:
 //   onednn_layers [--kinds f32,f32wino,bf16,i8] [--batches 1,8] [--threads 1,2]
 //                 [--layout any|nChw16c] [--reps N] [--min-reps N] [--max-ms MS] [--layers TEXT]
+//   onednn_layers --check DIR [--kinds ...] [--batches 1] [--layers TEXT]
 // --reps caps the timed calls per row, --max-ms stops earlier once --min-reps calls are done;
-// --layers keeps the layers whose name contains TEXT.
+// --layers keeps the layers whose name contains TEXT. --check times nothing: it compares each
+// layer's output with a reference file in DIR (see check_row), so that the versions are shown to
+// compute the same convolution; exit status 1 when one differs.
 #include <omp.h>
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -35,6 +40,7 @@ struct Options {
   int reps = 20, min_reps = 3;
   double max_ms = 300;
   std::string layers;
+  std::string check_dir;  // --check
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -86,6 +92,8 @@ Options parse(int argc, char** argv) {
       o.max_ms = positive_int(opt, val);
     } else if (opt == "--layers") {
       o.layers = val;
+    } else if (opt == "--check") {
+      o.check_dir = val;
     } else {
       usage_error("unknown option " + opt);
     }
@@ -164,6 +172,68 @@ void run_row(const dnnl::engine& eng, const Options& o, const ConvShape& s, int 
   std::fflush(stdout);
 }
 
+// --check: the first run writes each layer's plain f32 output to DIR/<kind>_<layer>_b<batch>.f32
+// (Winograd is compared with the direct f32 file and never written); later runs, i.e. the other
+// versions, compare with it. Allowed difference, relative to the largest |reference|: f32 1e-4
+// (accumulation order), Winograd 1e-3 (its transforms round differently), bf16 1e-2 (bf16
+// destination); i8: one quantum. Returns false when the output differs more.
+bool check_row(const dnnl::engine& eng, const Options& o, const ConvShape& s, int batch, Kind kind,
+               const std::string& version) {
+  std::printf("check\t%s\t%s\t%s\t%d\t", version.c_str(), kind_name(kind), s.name, batch);
+  Conv conv;
+  try {
+    conv = make_conv(eng, s, batch, kind, o.layout);
+  } catch (const dnnl::error& e) {
+    if (e.status != dnnl_unimplemented) throw;
+    std::printf("-\tunimplemented\n");
+    return true;
+  }
+  const std::vector<float> out = plain_output(eng, conv);
+  const Kind ref_kind = kind == Kind::f32_winograd ? Kind::f32_direct : kind;
+  const std::string path = o.check_dir + "/" + kind_name(ref_kind) + "_" + s.name + "_b" +
+                           std::to_string(batch) + ".f32";
+  std::vector<float> ref(out.size());
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) {
+    if (kind == Kind::f32_winograd) {
+      std::printf("%s\tno reference (run f32 first)\n", conv.impl.c_str());
+      return false;
+    }
+    std::ofstream file(path, std::ios::binary);
+    file.write(reinterpret_cast<const char*>(out.data()), out.size() * sizeof(float));
+    if (!file.flush()) {
+      std::printf("%s\tFAIL: cannot write %s\n", conv.impl.c_str(), path.c_str());
+      return false;
+    }
+    std::printf("%s\twritten\n", conv.impl.c_str());
+    return true;
+  }
+  if (static_cast<std::size_t>(in.tellg()) != out.size() * sizeof(float)) {
+    std::printf("%s\tFAIL: %s has another size\n", conv.impl.c_str(), path.c_str());
+    return false;
+  }
+  in.seekg(0).read(reinterpret_cast<char*>(ref.data()), ref.size() * sizeof(float));
+  double max_ref = 0, max_diff = 0;
+  std::size_t differing = 0, nonzero = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    max_ref = std::max(max_ref, double(std::fabs(ref[i])));
+    max_diff = std::max(max_diff, double(std::fabs(out[i] - ref[i])));
+    differing += out[i] != ref[i];
+    nonzero += ref[i] != 0;
+  }
+  const double allowed = kind == Kind::i8_direct      ? 1.0
+                         : kind == Kind::bf16_direct  ? 1e-2 * max_ref
+                         : kind == Kind::f32_winograd ? 1e-3 * max_ref
+                                                      : 1e-4 * max_ref;
+  const bool ok = max_diff <= allowed && std::isfinite(max_diff);
+  std::printf(
+      "%s\t%s: max |diff| %.3g (allowed %.3g), max |ref| %.3g, %zu of %zu values differ, "
+      "%zu nonzero\n",
+      conv.impl.c_str(), ok ? "ok" : "FAIL", max_diff, allowed, max_ref, differing, out.size(),
+      nonzero);
+  return ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,6 +248,20 @@ int main(int argc, char** argv) {
       "ms\tcpu_ms\tgflop\tgflops\n");
   try {
     const dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+    if (!o.check_dir.empty()) {
+      bool ok = true;
+      omp_set_num_threads(o.threads.front());
+      for (int batch : o.batches)
+        for (const ConvShape& s : kResNet50)
+          for (Kind kind : o.kinds) {
+            if (!o.layers.empty() && std::string(s.name).find(o.layers) == std::string::npos)
+              continue;
+            if (kind == Kind::f32_winograd && (s.k != 3 || s.stride != 1)) continue;
+            ok = check_row(eng, o, s, batch, kind, version) && ok;
+            std::fflush(stdout);
+          }
+      return ok ? 0 : 1;
+    }
     for (int threads : o.threads) {
       // Before creating the primitives: oneDNN sizes their work split by the team size.
       omp_set_num_threads(threads);
