@@ -74,6 +74,9 @@ void run_quantize(const QuantizeCliOptions& o) {
   qo.engine = o.engine;
   const auto r = quant::quantize(*graph, cal.inputs, qo);
   print_report(r);
+  if (r.calibration_samples < cal.inputs.size())
+    fmt::print("the model's batch is fixed: calibrated on {} of the {} images (whole batches)\n",
+               r.calibration_samples, cal.inputs.size());
   for (std::size_t i = 0; i < r.auto_kept.size(); ++i)
     fmt::print("kept in f32 for the error target: {} (model output error now {:.3f}%)\n",
                r.auto_kept[i], 100 * r.auto_errors[i]);
@@ -90,7 +93,7 @@ void run_quantize(const QuantizeCliOptions& o) {
       quantized, r.layers.size(), quant::calibration_method_name(qo.method),
       "weights s8 per channel",
       r.kept_fp32.empty() ? "none" : fmt::format("{}", fmt::join(r.kept_fp32, ", ")),
-      100 * r.output_error, std::min(qo.error_samples, cal.inputs.size()), o.output);
+      100 * r.output_error, r.error_samples, o.output);
 }
 
 void setup(CLI::App& root) {

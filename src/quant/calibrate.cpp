@@ -2,12 +2,51 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "inferlab/inferlab.h"
 #include "runtime/model_graph.h"
 
 namespace inferlab::quant {
+namespace {
+
+// Calibration tensors hold one image each. A model whose batch is fixed to B > 1 (a zoo model
+// written with --batch 8, an export without a symbolic batch) takes them B at a time; the
+// images left over after the last full batch are not used.
+std::vector<Tensor> batch_inputs(const Graph& g, const std::vector<Tensor>& inputs) {
+  const std::size_t b = images_per_run(g, inputs);
+  if (b == 1) return inputs;
+  const Shape& one = inputs[0].shape();
+  if (inputs.size() < b)
+    fail(
+        "input '{}' has its batch fixed to {} in the model: calibration needs at least {} "
+        "images, it has {}",
+        g.inputs[0], b, b, inputs.size());
+  Shape shape = one;
+  shape[0] = static_cast<std::int64_t>(b);
+  std::vector<Tensor> out;
+  for (std::size_t i = 0; i + b <= inputs.size(); i += b) {
+    Tensor t(inputs[i].dtype(), shape);
+    auto* dst = static_cast<unsigned char*>(t.raw());
+    for (std::size_t k = 0; k < b; ++k) {
+      const Tensor& x = inputs[i + k];
+      if (x.shape() != one) fail("calibration images {} and {} differ in shape", i, i + k);
+      std::memcpy(dst + k * x.nbytes(), x.raw(), x.nbytes());
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::size_t images_per_run(const Graph& g, const std::vector<Tensor>& inputs) {
+  if (inputs.empty()) return 1;
+  const Shape& s = g.value(g.inputs.at(0)).shape;
+  const Shape& one = inputs[0].shape();
+  return !s.empty() && s[0] > 1 && !one.empty() && one[0] == 1 ? static_cast<std::size_t>(s[0]) : 1;
+}
 
 void run_with_outputs(const Graph& g, const std::vector<std::string>& tensors,
                       const std::vector<Tensor>& inputs, std::size_t limit,
@@ -16,6 +55,9 @@ void run_with_outputs(const Graph& g, const std::vector<std::string>& tensors,
   if (inputs.empty()) fail("no calibration inputs");
   if (g.inputs.size() != 1)
     fail("quantization takes single-input models; this one has {} inputs", g.inputs.size());
+  const std::vector<Tensor> batches = batch_inputs(g, inputs);
+  const std::size_t per_batch = images_per_run(g, inputs);
+  if (per_batch > 1 && limit) limit = std::max<std::size_t>(1, limit / per_batch);
   auto copy = std::make_shared<Graph>(g);
   for (const auto& t : tensors)
     if (!copy->is_graph_output(t)) copy->outputs.push_back(t);
@@ -23,14 +65,14 @@ void run_with_outputs(const Graph& g, const std::vector<std::string>& tensors,
   co.engine = parse_engine(engine);
   co.streams = 1;
   co.pin = false;
-  co.shapes[g.inputs[0]] = inputs[0].shape();
+  co.shapes[g.inputs[0]] = batches[0].shape();
   Core core;
   CompiledModel cm = core.compile_model(wrap_graph(copy), co);
   InferRequest req = cm.create_infer_request();
-  const std::size_t n = limit ? std::min(limit, inputs.size()) : inputs.size();
+  const std::size_t n = limit ? std::min(limit, batches.size()) : batches.size();
   std::vector<Tensor> outs(tensors.size());
   for (std::size_t i = 0; i < n; ++i) {
-    req.set_tensor(g.inputs[0], inputs[i]);
+    req.set_tensor(g.inputs[0], batches[i]);
     req.infer();
     for (std::size_t k = 0; k < tensors.size(); ++k) outs[k] = req.get_tensor(tensors[k]);
     f(i, outs);

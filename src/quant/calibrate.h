@@ -17,7 +17,12 @@ struct TensorStats {
 constexpr int kHistogramBins = 2048;
 
 // Runs `g` on each calibration input (at most `limit`, 0: all) with `tensors` made graph outputs,
-// handing f(sample index, tensors in `tensors` order).
+// handing f(run index, tensors in `tensors` order). Inputs hold one image each; a model whose
+// batch is fixed to B > 1 runs them B at a time (the last images short of a full batch unused;
+// `limit` then counts images, rounded down to whole batches, at least one).
+// Images one run takes: the model's fixed batch B > 1 when the inputs hold one image each,
+// else 1. Runs use floor(n / B) x B of n images.
+std::size_t images_per_run(const Graph& g, const std::vector<Tensor>& inputs);
 void run_with_outputs(const Graph& g, const std::vector<std::string>& tensors,
                       const std::vector<Tensor>& inputs, std::size_t limit,
                       const std::string& engine,

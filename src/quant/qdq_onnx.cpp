@@ -223,7 +223,10 @@ void apply(onnx::ModelProto& m, const QuantPlan& plan) {
 
 RankOf ranks_of(const Graph& g, const Shape& input) {
   auto copy = std::make_shared<Graph>(g);
-  specialize_input_shapes(*copy, {{g.inputs.at(0), input}}, 0);
+  Shape s = input;  // one calibration image; a batch fixed in the model stays (ranks ignore it)
+  const Shape& fixed = g.value(g.inputs.at(0)).shape;
+  if (!s.empty() && fixed.size() == s.size() && fixed[0] > 0) s[0] = fixed[0];
+  specialize_input_shapes(*copy, {{g.inputs.at(0), s}}, 0);
   infer_shapes_and_fold(*copy);
   return [copy](const std::string& name) {
     if (!copy->has_value(name) || !copy->value(name).known) return -1;

@@ -135,7 +135,10 @@ QuantizeResult quantize(const Graph& original, const std::vector<Tensor>& calibr
     fail("--keep-fp32: the model has no node named '{}'", name);
   }
   QuantizeResult r;
-  r.calibration_samples = calibration.size();
+  const std::size_t per_run = images_per_run(fp32, calibration);
+  r.calibration_samples = calibration.size() / per_run * per_run;
+  const std::size_t error_runs = std::max<std::size_t>(1, o.error_samples / per_run);
+  r.error_samples = std::min(error_runs, calibration.size() / per_run) * per_run;
   const auto stats = collect_stats(fp32, calibration_points(fp32, layers), calibration, o);
   evaluate(fp32, layers, keep, stats, calibration, o, folded.unfolded_output, r);
   while (o.error_target > 0 && r.output_error > o.error_target &&

@@ -75,11 +75,12 @@ struct QuantizeResult {
   std::shared_ptr<Graph> graph;  // the QDQ graph, ready to compile
   QuantPlan plan;
   std::vector<LayerReport> layers;
-  std::vector<std::string> kept_fp32;  // asked for and chosen automatically
-  std::vector<std::string> auto_kept;  // chosen by error_target, in order
-  std::vector<double> auto_errors;     // output error after keeping each of them
-  double output_error = 0;             // relative L2 error of the model outputs
-  std::size_t calibration_samples = 0;
+  std::vector<std::string> kept_fp32;   // asked for and chosen automatically
+  std::vector<std::string> auto_kept;   // chosen by error_target, in order
+  std::vector<double> auto_errors;      // output error after keeping each of them
+  double output_error = 0;              // relative L2 error of the model outputs
+  std::size_t calibration_samples = 0;  // images used: whole batches of a fixed-batch model
+  std::size_t error_samples = 0;        // of them, images the errors were measured on
 };
 
 // `calibration` holds the model's (single) input for each calibration sample, batch 1. Throws

@@ -21,16 +21,16 @@ namespace fs = std::filesystem;
 namespace {
 
 // x -> conv1 -> relu1 -> conv2 -> (+ relu1) -> relu2 -> GAP -> Flatten -> Gemm "logits".
-std::string tiny_model(const std::string& name) {
+std::string tiny_model(const std::string& name, std::int64_t batch = 1) {
   zoo::ModelBuilder b("tiny", 7);
-  b.add_input("x", {1, 3, 8, 8});
+  b.add_input("x", {batch, 3, 8, 8});
   const auto c1 = b.conv("x", "conv1", {3, 8, 3, 1, 1, 1, 1, true});
   const auto r1 = b.relu(c1, "relu1");
   const auto c2 = b.conv(r1, "conv2", {8, 8, 3, 1, 1, 1, 1, true});
   const auto s = b.add(c2, r1, "add");
   const auto r2 = b.relu(s, "relu2");
   b.classifier(r2, "fc", 8, 4, "logits");
-  b.add_output("logits", {1, 4});
+  b.add_output("logits", {batch, 4});
   // Named per process: test trees built side by side may run at once.
   const std::string path =
       (fs::temp_directory_path() / (std::to_string(getpid()) + "_" + name)).string();
@@ -255,4 +255,24 @@ TEST(Quantize, MaxPoolOutputSharesItsInputsQuantization) {
   EXPECT_EQ(a["pool"].scale, a["relu1"].scale);
   EXPECT_EQ(a["pool"].zero_point, a["relu1"].zero_point);
   fs::remove(src);
+}
+
+// A model whose batch is fixed to B > 1 takes the one-image calibration tensors B at a time:
+// the ranges equal those of the batch-1 model on the same images (the leftover is unused).
+TEST(Quantize, FixedBatchModelCalibratesInBatches) {
+  const auto g1 = read_model_file(tiny_model("q_b1.onnx"));
+  const auto g2 = read_model_file(tiny_model("q_b2.onnx", 2));
+  const auto calib = inputs(5, 4);
+  const auto r1 = quant::quantize(*g1, {calib.begin(), calib.begin() + 4}, reference_options());
+  const auto r2 = quant::quantize(*g2, calib, reference_options());
+  ASSERT_EQ(r1.plan.activations.size(), r2.plan.activations.size());
+  for (std::size_t i = 0; i < r1.plan.activations.size(); ++i) {
+    EXPECT_EQ(r1.plan.activations[i].tensor, r2.plan.activations[i].tensor);
+    EXPECT_EQ(r1.plan.activations[i].scale, r2.plan.activations[i].scale);
+    EXPECT_EQ(r1.plan.activations[i].zero_point, r2.plan.activations[i].zero_point);
+  }
+  EXPECT_NE(error_of([&] {
+              quant::quantize(*g2, inputs(1, 4), reference_options());
+            }).find("batch fixed to 2 in the model: calibration needs at least 2 images"),
+            std::string::npos);
 }
