@@ -10,7 +10,6 @@
 #include "inferlab/inferlab.h"
 #include "ir/graph.h"
 #include "ops/registry.h"
-#include "passes/passes.h"
 
 namespace inferlab::opt {
 
@@ -43,7 +42,6 @@ struct Step {
   const OpSchema* schema = nullptr;
   std::vector<int> in_slots, out_slots;  // -1 for absent
   int sum_slot = -1;                     // fused residual operand (plain), reference steps
-  std::vector<PostOp> posts;             // the node's fused post-ops, decoded at compile time
   int entry = -1;                        // profile entry (node) this step's time counts to
 };
 

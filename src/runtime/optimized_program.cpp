@@ -257,9 +257,7 @@ void OptimizedProgram::add_reference(const Node& n, int entry) {
   st.schema = OpRegistry::find(n);
   if (!st.schema) unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
   st.entry = entry;
-  // Decoded once here, not per inference.
-  st.posts = post_ops_of(n);
-  const auto& posts = st.posts;
+  const auto& posts = n.post_ops;
   const std::size_t kernel_inputs =
       posts.empty() ? n.inputs.size() : std::min<std::size_t>(3, n.inputs.size());
   for (std::size_t i = 0; i < kernel_inputs; ++i)
@@ -478,8 +476,8 @@ void OptimizedProgram::run(ProgramState& base, const std::vector<Tensor>& inputs
         out.push_back(tensor_of(s));
       }
       step.schema->run(*step.node, in, out);
-      if (!step.posts.empty())
-        apply_post_ops_plain(step.posts, out[0],
+      if (!step.node->post_ops.empty())
+        apply_post_ops_plain(step.node->post_ops, out[0],
                              step.sum_slot < 0 ? Tensor() : tensor_of(step.sum_slot));
     }
     if (st.collect_profile) {
@@ -518,7 +516,8 @@ std::string OptimizedProgram::dump() const {
     for (const auto& o : n.outputs)
       if (!o.empty()) s += " " + o + ":" + shape_str(graph_->value(o).shape);
     std::string posts;
-    for (const auto& p : post_ops_of(n)) posts += (posts.empty() ? "" : ",") + p.kind;
+    for (const auto& p : n.post_ops)
+      posts += (posts.empty() ? "" : ",") + std::string(post_op_name(p.kind));
     if (!posts.empty()) s += " post=" + posts;
     if (lp.fused_from.size() > 1) {
       std::string f;
