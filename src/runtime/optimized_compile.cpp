@@ -25,7 +25,7 @@ using onednn::md;
 
 class PlanBuilder {
  public:
-  PlanBuilder(Plan& p, const Graph& g) : p_(p), g_(g) {}
+  PlanBuilder(Plan& p, Graph& g) : p_(p), g_(g) {}
   void compile();
 
  private:
@@ -46,8 +46,10 @@ class PlanBuilder {
   void add_reference(const Node& n, int entry);
   bool add_view(const Node& n);
 
+  void release_constants(const Node& n);
+
   Plan& p_;
-  const Graph& g_;
+  Graph& g_;
   std::map<std::string, std::vector<int>> variants_;  // value -> slots (first: as produced)
   std::map<std::string, int> uses_;                   // remaining reads of each value
 };
@@ -304,6 +306,19 @@ void PlanBuilder::add_node(const Node& n) {
   }
   add_primitive(n, *built, lp, entry);
   p_.entries.push_back(std::move(lp));
+  release_constants(n);
+}
+
+// Constants the primitive now holds reordered, read by no later node and by no step as plain
+// data: their plain copy (e.g. BatchNorm-folded weights, which only this graph holds) is
+// dropped now rather than after compiling, so the next layer's reorder reuses the memory and
+// the compile's peak stays near source + reordered weights instead of source + folded +
+// reordered.
+void PlanBuilder::release_constants(const Node& n) {
+  for (const auto& i : n.inputs) {
+    if (i.empty() || uses_[i] != 0 || variants_.count(i) || g_.is_graph_output(i)) continue;
+    g_.value(i).constant.reset();
+  }
 }
 
 // A oneDNN primitive step: its inputs reordered into the layouts it wants, its destination
