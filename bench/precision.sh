@@ -19,7 +19,7 @@
 # --quick: 3 rounds of 3 s and 50 agreement images (a smoke run; quote it as such).
 # Targets (issue 8): bf16 >= 1.7x native f32; i8 >= 3x native f32 (on a QDQ model: pass the
 # quantized FILE and --precisions f32,i8). Each configuration uses every core: one single-thread
-# stream per core, offline scenario (the throughput configuration of engine_vs_ort.sh).
+# stream per core, offline scenario (the throughput configuration of engine_vs_peers.sh).
 # OpenVINO needs the project's .venv (scripts/setup.sh) or INFERLAB_PYTHON.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ir/attributes.h"
+#include "ir/post_op.h"
 #include "ir/tensor.h"
 
 namespace inferlab {
@@ -30,6 +31,8 @@ struct Node {
   // Names of the original model nodes this node stands for after fusion (itself included),
   // so per-layer reports can map optimized nodes back to the model.
   std::vector<std::string> fused_from;
+  // Operations fused into this node by the optimized engine's passes, applied to its output.
+  std::vector<PostOp> post_ops;
 
   const std::string& input(std::size_t i) const;  // "" when absent
   bool has_input(std::size_t i) const { return i < inputs.size() && !inputs[i].empty(); }

@@ -95,7 +95,7 @@ int fold_batchnorm(Graph& g) {
     const std::ptrdiff_t p = g.producer(bn.inputs[0]);
     if (p < 0 || passes::sole_consumer(g, bn.inputs[0]) != static_cast<std::ptrdiff_t>(k)) continue;
     Node& prod = g.nodes[p];
-    if ((prod.op_type != "Conv" && prod.op_type != "Gemm") || prod.attrs.has("_post")) continue;
+    if ((prod.op_type != "Conv" && prod.op_type != "Gemm") || !prod.post_ops.empty()) continue;
     std::vector<float> a, s;
     if (!bn_affine(g, bn, a, s)) continue;
     const bool ok =

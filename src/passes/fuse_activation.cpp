@@ -11,13 +11,13 @@ namespace {
 // The post-op an activation node stands for; false when it cannot be expressed as one.
 bool as_post_op(const Graph& g, const Node& n, PostOp& p) {
   if (n.op_type == "Relu") {
-    p = {"relu", 0.f, 0.f};
+    p = {PostOpKind::relu, 0.f, 0.f};
   } else if (n.op_type == "LeakyRelu") {
-    p = {"relu", n.attrs.get_float("alpha", 0.01f), 0.f};
+    p = {PostOpKind::relu, n.attrs.get_float("alpha", 0.01f), 0.f};
   } else if (n.op_type == "Sigmoid") {
-    p = {"sigmoid", 0.f, 0.f};
+    p = {PostOpKind::sigmoid, 0.f, 0.f};
   } else if (n.op_type == "HardSwish") {
-    p = {"hardswish", 0.f, 0.f};
+    p = {PostOpKind::hardswish, 0.f, 0.f};
   } else if (n.op_type == "Clip") {
     float lo = std::numeric_limits<float>::lowest(), hi = std::numeric_limits<float>::max();
     if (n.opset < 11) {
@@ -32,7 +32,7 @@ bool as_post_op(const Graph& g, const Node& n, PostOp& p) {
       }
     }
     if (!(lo <= hi)) return false;  // min > max has its own semantics: leave it to the op
-    p = {"clip", lo, hi};
+    p = {PostOpKind::clip, lo, hi};
   } else {
     return false;
   }
@@ -54,7 +54,7 @@ int fuse_activation(Graph& g) {
     Node& prod = g.nodes[p];
     if (prod.op_type != "Conv" && prod.op_type != "Gemm") continue;
     if (g.value(prod.outputs[0]).dtype != DType::f32) continue;
-    add_post_op(prod, post);
+    prod.post_ops.push_back(post);
     const std::string old = prod.outputs[0];
     prod.outputs[0] = act.outputs[0];
     passes::record_fusion(prod, act);

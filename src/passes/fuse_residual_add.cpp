@@ -1,6 +1,8 @@
 // Conv + Add residual fusion: Add(conv(x), r) -> conv(x) with a "sum" post-op reading r as the
 // Conv's input 3. The executor fills the Conv's destination with r and oneDNN accumulates into
 // it (post-op `sum`), so the Add's extra pass over memory disappears.
+#include <algorithm>
+
 #include "passes/pass_util.h"
 #include "passes/passes.h"
 
@@ -8,9 +10,8 @@ namespace inferlab {
 namespace {
 
 bool has_sum(const Node& n) {
-  for (const auto& p : post_ops_of(n))
-    if (p.kind == "sum") return true;
-  return false;
+  return std::any_of(n.post_ops.begin(), n.post_ops.end(),
+                     [](const PostOp& p) { return p.kind == PostOpKind::sum; });
 }
 
 }  // namespace
@@ -44,7 +45,7 @@ int fuse_residual_add(Graph& g) {
     const std::string other = add.inputs[1 - which];
     conv.inputs.resize(4);
     conv.inputs[3] = other;
-    add_post_op(conv, {"sum", 1.f, 0.f});
+    conv.post_ops.push_back({PostOpKind::sum, 1.f, 0.f});
     const std::string old = conv.outputs[0];
     conv.outputs[0] = add.outputs[0];
     passes::record_fusion(conv, add);

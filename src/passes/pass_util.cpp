@@ -53,29 +53,4 @@ std::string add_constant(Graph& g, const std::string& base, Tensor t) {
 
 }  // namespace passes
 
-std::vector<PostOp> post_ops_of(const Node& n) {
-  std::vector<PostOp> out;
-  if (!n.attrs.has("_post")) return out;
-  const auto kinds = n.attrs.get_strings("_post");
-  const auto a = n.attrs.get_floats("_post_a"), b = n.attrs.get_floats("_post_b");
-  for (std::size_t i = 0; i < kinds.size(); ++i) out.push_back({kinds[i], a.at(i), b.at(i)});
-  return out;
-}
-
-void add_post_op(Node& n, const PostOp& p) {
-  std::vector<std::string> kinds;
-  std::vector<float> a, b;
-  if (n.attrs.has("_post")) {
-    kinds = n.attrs.get_strings("_post");
-    a = n.attrs.get_floats("_post_a");
-    b = n.attrs.get_floats("_post_b");
-  }
-  kinds.push_back(p.kind);
-  a.push_back(p.alpha);
-  b.push_back(p.beta);
-  n.attrs.set("_post", kinds);
-  n.attrs.set("_post_a", a);
-  n.attrs.set("_post_b", b);
-}
-
 }  // namespace inferlab

@@ -3,11 +3,8 @@
 // Each is a function on a statically shaped, constant-folded Graph (after infer_shapes_and_fold)
 // that keeps the graph's inputs, outputs and results unchanged.
 //
-// Fused post-operations are recorded on the producing Conv/Gemm node as internal attributes:
-//   "_post"   strings: "relu" (alpha = slope), "clip" (alpha = lo, beta = hi), "sigmoid",
-//             "hardswish", "sum" (adds the node's input 3, the residual operand)
-//   "_post_a" / "_post_b" floats: alpha / beta of each post-op, same length as "_post".
-// The post-ops apply in list order to the node's output: y = post_k(...post_1(op(x))).
+// Fused post-operations are recorded on the producing Conv/Gemm node's typed `post_ops` list
+// (ir/post_op.h); they apply in list order to the node's output.
 #include "ir/graph.h"
 
 namespace inferlab {
@@ -39,13 +36,5 @@ int fuse_qdq_sum(Graph& g);
 // The whole pipeline: identity removal, BatchNorm folding, activation fusion, residual fusion,
 // activation fusion again (the Relu after an Add), dead-node elimination, topological sort.
 void optimize_graph(Graph& g);
-
-// Post-op list of a node (empty when none): kinds with their alpha/beta.
-struct PostOp {
-  std::string kind;
-  float alpha = 0, beta = 0;
-};
-std::vector<PostOp> post_ops_of(const Node& n);
-void add_post_op(Node& n, const PostOp& p);
 
 }  // namespace inferlab

@@ -7,6 +7,7 @@
 #include "passes/passes.h"
 #include "passes/shape_inference.h"
 #include "runtime/compiled_model_impl.h"
+#include "runtime/heap_policy.h"
 #include "runtime/model_graph.h"
 #include "runtime/options.h"
 #include "runtime/stream_rule.h"
@@ -50,6 +51,7 @@ double graph_macs(const Graph& g) {
 }  // namespace
 
 Model Core::read_model(const std::string& path, const std::string& weights) const {
+  limit_heap_retention();
   return wrap_graph(read_model_file(path, weights));
 }
 
@@ -60,6 +62,7 @@ CompiledModel Core::compile_model(const std::string& path, const CompileOptions&
 namespace {
 std::shared_ptr<CompiledModelImpl> compile(const Model& model, const CompileOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
+  limit_heap_retention();
   const std::shared_ptr<const Graph>& source = model_graph(model);
   validate_options(options);
   const ProgramFactory* factory = find_engine(engine_name(options.engine));

@@ -2,6 +2,8 @@
 // results (checked against the reference engine on the unoptimized graph).
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "engine_test_util.h"
 #include "passes/passes.h"
 #include "passes/shape_inference.h"
@@ -50,7 +52,13 @@ TEST(Passes, FoldBatchNormSkipsSharedConvOutput) {
 }
 
 TEST(Passes, FuseActivations) {
-  for (const std::string act : {"Relu", "LeakyRelu", "Sigmoid", "HardSwish", "Clip"}) {
+  // Each activation becomes exactly this typed post-op (kind and parameters).
+  const std::map<std::string, PostOp> expected = {{"Relu", {PostOpKind::relu, 0.f, 0.f}},
+                                                  {"LeakyRelu", {PostOpKind::relu, 0.2f, 0.f}},
+                                                  {"Sigmoid", {PostOpKind::sigmoid, 0.f, 0.f}},
+                                                  {"HardSwish", {PostOpKind::hardswish, 0.f, 0.f}},
+                                                  {"Clip", {PostOpKind::clip, 0.f, 0.5f}}};
+  for (const auto& [act, post] : expected) {
     SCOPED_TRACE(act);
     GraphBuilder b(act == "Clip" ? 13 : 13);
     auto x = b.input("x", {2, 8, 9, 9});
@@ -68,7 +76,7 @@ TEST(Passes, FuseActivations) {
     auto g = prepared(b);
     EXPECT_EQ(fuse_activation(*g), 1);
     ASSERT_EQ(g->nodes.size(), 1u);
-    ASSERT_EQ(post_ops_of(g->nodes[0]).size(), 1u);
+    EXPECT_EQ(g->nodes[0].post_ops, std::vector<PostOp>{post});
     expect_matches_reference(b.graph(), {});
   }
 }
@@ -100,10 +108,7 @@ TEST(Passes, ResidualAddBecomesSumPostOp) {
   EXPECT_EQ(n.name, "c1");
   ASSERT_EQ(n.inputs.size(), 4u);
   EXPECT_EQ(n.inputs[3], g->nodes[0].outputs[0]);
-  const auto posts = post_ops_of(n);
-  ASSERT_EQ(posts.size(), 2u);
-  EXPECT_EQ(posts[0].kind, "sum");
-  EXPECT_EQ(posts[1].kind, "relu");
+  EXPECT_EQ(n.post_ops, (std::vector<PostOp>{{PostOpKind::sum, 1.f, 0.f}, {PostOpKind::relu}}));
   EXPECT_EQ(n.fused_from, (std::vector<std::string>{"c1", "add", "relu"}));
   expect_matches_reference(b.graph(), {});
 }

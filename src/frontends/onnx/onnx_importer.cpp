@@ -186,7 +186,8 @@ struct Importer {
     g.inputs.push_back(vi.name());
   }
 
-  void import_graph(const onnx::ModelProto& m) {
+  // `m` is consumed: each initializer's bytes are released once converted (see below).
+  void import_graph(onnx::ModelProto& m) {
     int opset = 0;
     std::map<std::string, int> domain_opsets;
     for (const auto& o : m.opset_import()) {
@@ -216,7 +217,7 @@ struct Importer {
     g.name = gp.name();
 
     std::set<std::string> initializer_names;
-    for (const auto& init : gp.initializer()) {
+    for (auto& init : *m.mutable_graph()->mutable_initializer()) {
       if (init.name().empty()) fail("{}", where("an initializer has no name"));
       if (initializer_names.count(init.name()))
         fail("{}", where(fmt::format("initializer '{}' is defined twice", init.name())));
@@ -224,6 +225,10 @@ struct Importer {
           init.name(),
           tensor_from_onnx(init, base_dir, where(fmt::format("initializer '{}'", init.name()))));
       initializer_names.insert(init.name());
+      // The tensor holds its own copy now: free the protobuf's, so the weights are not held
+      // twice while the rest of the model is imported (ResNet-50: 102 MB).
+      std::string().swap(*init.mutable_raw_data());
+      init.clear_float_data();
     }
     for (const auto& s : gp.sparse_initializer()) {
       unsupported(

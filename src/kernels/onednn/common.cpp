@@ -6,7 +6,6 @@
 #include <numeric>
 
 #include "kernels/onednn/onednn.h"
-#include "passes/passes.h"
 
 namespace inferlab::onednn {
 
@@ -100,20 +99,24 @@ dnnl::primitive_attr scratch_attr() {
 dnnl::primitive_attr post_op_attr(const Node& n) {
   dnnl::primitive_attr a = scratch_attr();
   dnnl::post_ops po;
-  for (const PostOp& p : post_ops_of(n)) {
+  for (const PostOp& p : n.post_ops) {
     using dnnl::algorithm;
-    if (p.kind == "sum") {
-      po.append_sum(1.f);
-    } else if (p.kind == "relu") {
-      po.append_eltwise(1.f, algorithm::eltwise_relu, p.alpha, 0.f);
-    } else if (p.kind == "clip") {
-      po.append_eltwise(1.f, algorithm::eltwise_clip, p.alpha, p.beta);
-    } else if (p.kind == "sigmoid") {
-      po.append_eltwise(1.f, algorithm::eltwise_logistic, 0.f, 0.f);
-    } else if (p.kind == "hardswish") {
-      po.append_eltwise(1.f, algorithm::eltwise_hardswish, 0.f, 0.f);
-    } else {
-      fail("node '{}': unknown fused post-op '{}'", n.name, p.kind);
+    switch (p.kind) {
+      case PostOpKind::sum:
+        po.append_sum(p.alpha);
+        break;
+      case PostOpKind::relu:
+        po.append_eltwise(1.f, algorithm::eltwise_relu, p.alpha, 0.f);
+        break;
+      case PostOpKind::clip:
+        po.append_eltwise(1.f, algorithm::eltwise_clip, p.alpha, p.beta);
+        break;
+      case PostOpKind::sigmoid:
+        po.append_eltwise(1.f, algorithm::eltwise_logistic, 0.f, 0.f);
+        break;
+      case PostOpKind::hardswish:
+        po.append_eltwise(1.f, algorithm::eltwise_hardswish, 0.f, 0.f);
+        break;
     }
   }
   a.set_post_ops(po);
