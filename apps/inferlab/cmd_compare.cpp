@@ -9,13 +9,13 @@
 #include <algorithm>
 #include <sstream>
 
-#include "backends/output_agreement.h"
-#include "bench/fingerprint.h"
-#include "bench/report.h"
-#include "bench/results_store.h"
 #include "bench_options.h"
 #include "command.h"
-#include "ir/output_file.h"
+#include "inferlab/lab/fingerprint.h"
+#include "inferlab/lab/output_agreement.h"
+#include "inferlab/lab/output_file.h"
+#include "inferlab/lab/report.h"
+#include "inferlab/lab/results_store.h"
 
 namespace inferlab::cli {
 namespace {

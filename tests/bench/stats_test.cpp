@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "bench/stats.h"
+#include "inferlab/lab/stats.h"
 
 using namespace inferlab::bench;
 

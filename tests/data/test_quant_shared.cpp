@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "data/agreement.h"
 #include "data/calibration.h"
 #include "data/native_runner.h"
 #include "frontends/model_file.h"
+#include "inferlab/lab/agreement.h"
 #include "quant/qdq_onnx.h"
 
 namespace inferlab::data {

@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "data/agreement.h"
 #include "data/native_runner.h"
+#include "inferlab/lab/agreement.h"
 
 namespace inferlab::data {
 namespace {
