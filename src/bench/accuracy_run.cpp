@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "bench/backend_runner.h"
 #include "data/evaluate.h"
-#include "data/native_runner.h"  // fit_preprocess_to_input
 #include "inferlab/lab/accuracy.h"
 #include "inferlab/lab/backend.h"
 #include "ir/error.h"
@@ -26,16 +26,7 @@ PreprocessConfig resolve_preprocess(const AccuracyOptions& o, const PortInfo& in
   return pre;
 }
 
-// Any backend of the harness (native engine or a peer toolkit in its worker process), through
-// its "run these inputs, give the outputs" call.
-struct BackendModel {
-  std::unique_ptr<backends::Backend> backend;
-  PortInfo input;
-  int batch = 1;
-  ModelRunner runner;
-};
-
-std::unique_ptr<BackendModel> open_backend_model(const AccuracyOptions& o) {
+std::unique_ptr<bench::BackendRunner> open_backend_model(const AccuracyOptions& o) {
   backends::check_backend_name(o.backend);
   backends::BackendOptions bo;
   bo.model = o.model;
@@ -50,35 +41,7 @@ std::unique_ptr<BackendModel> open_backend_model(const AccuracyOptions& o) {
   bo.streams = 1;
   bo.pin = false;  // the decode workers share the cores
   bo.async = false;
-  // The model's own input (dimensions possibly dynamic), read with inferlab's importer.
-  const Model model = Core().read_model(o.model, o.weights);
-  if (model.inputs().size() != 1)
-    fail("{}: the model has {} runtime inputs, accuracy takes single-input image models", o.model,
-         model.inputs().size());
-  const Shape& shape = model.inputs()[0].shape;
-  if (shape.empty()) fail("{}: input '{}' has no shape", o.model, model.inputs()[0].name);
-  auto m = std::make_unique<BackendModel>();
-  // A model exported with a fixed batch runs at that batch.
-  m->batch = shape[0] > 0 ? static_cast<int>(shape[0]) : o.batch;
-  bo.batch = m->batch;
-  m->backend = backends::open_backend(o.backend, bo);
-  const auto& info = m->backend->info();
-  if (info.inputs.size() != 1) fail("{}: backend reports {} inputs", o.backend, info.inputs.size());
-  m->input = info.inputs[0];
-  for (const auto& p : info.outputs) m->runner.output_names.push_back(p.name);
-  BackendModel* raw = m.get();
-  m->runner.infer = [raw](const Tensor& batch_tensor) {
-    backends::TensorMap in{{raw->input.name, batch_tensor}};
-    backends::TensorMap out = raw->backend->infer(in);
-    std::vector<Tensor> outs;
-    for (const auto& name : raw->runner.output_names) {
-      auto it = out.find(name);
-      if (it == out.end()) fail("backend returned no output '{}'", name);
-      outs.push_back(it->second);
-    }
-    return outs;
-  };
-  return m;
+  return bench::open_backend_runner(o.backend, bo, o.batch);
 }
 
 // The evaluation's options except those that depend on the opened model.

@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "data/dataset.h"
-#include "data/native_runner.h"
 #include "runtime/model_graph.h"
 
 namespace inferlab::data {
