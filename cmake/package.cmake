@@ -8,7 +8,9 @@ install(TARGETS inferlab_engine EXPORT inferlab-targets
   LIBRARY DESTINATION lib
   INCLUDES DESTINATION include)
 set_target_properties(inferlab_engine PROPERTIES EXPORT_NAME inferlab)
-install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/inferlab DESTINATION include)
+# include/inferlab/lab/ is the lab libraries' API (bench, data, zoo, fleet); those libraries are
+# not installed, so neither are their headers.
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/inferlab DESTINATION include PATTERN lab EXCLUDE)
 install(EXPORT inferlab-targets NAMESPACE inferlab:: DESTINATION lib/cmake/inferlab)
 
 configure_package_config_file(${CMAKE_SOURCE_DIR}/cmake/inferlab-config.cmake.in

@@ -2,8 +2,8 @@
 // format, so one corpus covers both.
 #include <new>
 
-#include "frontends/tensor_file.h"
 #include "fuzz_util.h"
+#include "inferlab/lab/tensor_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace inferlab;

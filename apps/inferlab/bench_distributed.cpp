@@ -1,16 +1,17 @@
 // `mpirun -np K inferlab bench MODEL --niter N --distributed`: each rank loads the model, warms
 // up, then after a barrier runs its share of the N offline queries; rank 0 prints and records
-// the aggregate throughput, the per-rank figures and their spread (src/fleet/distributed.h).
+// the aggregate throughput, the per-rank figures and their spread
+// (include/inferlab/lab/distributed.h).
 #include "bench_distributed.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "bench/fingerprint.h"
-#include "bench/report.h"
-#include "bench/results_store.h"
 #include "command.h"
-#include "fleet/distributed.h"
+#include "inferlab/lab/distributed.h"
+#include "inferlab/lab/fingerprint.h"
+#include "inferlab/lab/report.h"
+#include "inferlab/lab/results_store.h"
 
 namespace inferlab::cli {
 namespace {

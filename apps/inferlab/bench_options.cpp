@@ -2,11 +2,11 @@
 
 #include <filesystem>
 
-#include "bench/dataset_samples.h"
 #include "calibration_cli.h"
 #include "cli_util.h"
-#include "frontends/tensor_file.h"
-#include "runtime/stream_pool.h"
+#include "inferlab/lab/core_set.h"
+#include "inferlab/lab/dataset_samples.h"
+#include "inferlab/lab/tensor_file.h"
 
 namespace inferlab::cli {
 
@@ -118,7 +118,7 @@ void resolve_bench_args(BenchArgs& a) {
   if (a.perf_counters && a.backend_name != "native" && a.backend_name != "openvino")
     fail("--perf-counters is available with the native and openvino backends only");
 
-  const int cores = static_cast<int>(available_cpus().size());
+  const int cores = bench::available_cpu_count();
   const int need = std::max(1, a.streams) * std::max(1, a.threads);
   if (need > cores) {
     if (!a.force)

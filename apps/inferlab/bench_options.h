@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "backends/backend.h"
-#include "bench/scenario.h"
+#include "inferlab/lab/backend.h"
+#include "inferlab/lab/scenario.h"
 
 namespace inferlab::cli {
 

@@ -4,7 +4,7 @@
 // preprocessed by the command's own --preset (data::quantize_for_precision).
 #include <CLI/CLI.hpp>
 
-#include "data/calibration.h"
+#include "inferlab/lab/calibration.h"
 
 namespace inferlab::cli {
 

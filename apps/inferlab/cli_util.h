@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "cli_error.h"
 #include "inferlab/inferlab.h"
-#include "ir/error.h"
 
 namespace inferlab::cli {
 

@@ -4,14 +4,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "bench/fingerprint.h"
-#include "bench/progress.h"
-#include "bench/report.h"
-#include "bench/results_store.h"
 #include "bench_distributed.h"
 #include "bench_options.h"
 #include "command.h"
-#include "ir/output_file.h"
+#include "inferlab/lab/fingerprint.h"
+#include "inferlab/lab/output_file.h"
+#include "inferlab/lab/progress.h"
+#include "inferlab/lab/report.h"
+#include "inferlab/lab/results_store.h"
 #include "overhead_check.h"
 #include "slurm_cli.h"
 

@@ -6,12 +6,10 @@
 #include <filesystem>
 
 #include "command.h"
-#include "frontends/model_file.h"
-#include "frontends/tensor_file.h"
 #include "inferlab/inferlab.h"
-#include "ir/compare.h"
-#include "passes/shape_inference.h"
-#include "runtime/model_graph.h"
+#include "inferlab/lab/model_stats.h"
+#include "inferlab/lab/tensor_compare.h"
+#include "inferlab/lab/tensor_file.h"
 
 namespace inferlab::cli {
 namespace {
@@ -56,7 +54,7 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
   const std::string name = dir.filename().string();
   try {
     Core core;
-    const auto model = read_model_file(case_model(dir).string());
+    const Model model = core.read_model(case_model(dir).string());
     std::vector<fs::path> sets;
     for (const auto& e : fs::directory_iterator(dir))
       if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0)
@@ -66,19 +64,19 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
     for (const auto& set : sets) {
       const auto in_files = numbered(set, "input_", ".pb");
       const auto out_files = numbered(set, "output_", ".pb");
-      if (in_files.size() != model->inputs.size()) {
+      if (in_files.size() != model.inputs().size()) {
         throw Error(fmt::format("{} has {} input files, the model has {} runtime inputs",
-                                set.filename().string(), in_files.size(), model->inputs.size()));
+                                set.filename().string(), in_files.size(), model.inputs().size()));
       }
       CompileOptions co;
       co.engine = parse_engine(o.engine);
       // Inputs that carry op parameters (pads, scales, axes...) are frozen to the data set's
       // values; the others are fed at run time with their shapes fixed.
-      const auto params = parameter_inputs(*model);
+      const auto params = parameter_inputs(model);
       std::vector<std::pair<std::string, Tensor>> runtime_inputs;
       for (std::size_t i = 0; i < in_files.size(); ++i) {
         Tensor t = read_tensor_file(in_files[i].string());
-        const std::string& input = model->inputs[i];
+        const std::string& input = model.inputs()[i].name;
         if (std::find(params.begin(), params.end(), input) != params.end()) {
           co.frozen_inputs[input] = t;
         } else {
@@ -86,7 +84,7 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
           runtime_inputs.emplace_back(input, t);
         }
       }
-      CompiledModel cm = core.compile_model(wrap_graph(model), co);
+      CompiledModel cm = core.compile_model(model, co);
       InferRequest req = cm.create_infer_request();
       for (const auto& [name, t] : runtime_inputs) req.set_tensor(name, t);
       req.infer();

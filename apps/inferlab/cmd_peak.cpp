@@ -2,8 +2,8 @@
 // "fraction of peak" figures at each precision).
 #include <fmt/format.h>
 
-#include "analysis/fma_peak.h"
 #include "command.h"
+#include "inferlab/lab/fma_peak.h"
 
 namespace inferlab::cli {
 namespace {

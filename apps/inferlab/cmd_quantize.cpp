@@ -1,15 +1,14 @@
 // `inferlab quantize MODEL --dataset DIR --preset P -o OUT.onnx`: post-training quantization to a
 // standard QDQ ONNX model (src/quant), calibrated on real images through the data pipeline.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sstream>
 
 #include "command.h"
-#include "data/calibration.h"
-#include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
-#include "ir/output_file.h"
-#include "quant/qdq_onnx.h"
+#include "inferlab/lab/output_file.h"
+#include "inferlab/lab/quantize.h"
 
 namespace inferlab::cli {
 namespace {
@@ -30,7 +29,7 @@ std::vector<std::string> split_names(const std::string& s) {
   return out;
 }
 
-void print_report(const quant::QuantizeResult& r) {
+void print_report(const data::QuantizeFileResult& r) {
   fmt::print("{:<28} {:<6} {:<4} {:>22} {:>10} {:>11} {:>9} {:>9}\n", "layer", "op", "type",
              "range", "threshold", "scale", "error %", "added %");
   for (const auto& l : r.layers) {
@@ -50,29 +49,26 @@ void print_report(const quant::QuantizeResult& r) {
 }
 
 void run_quantize(const QuantizeCliOptions& o) {
-  if (o.preset.empty() && o.preprocess.empty())
-    fail("say how to preprocess the calibration images: --preset or --preprocess FILE");
-  const auto graph = read_model_file(o.model);
-  if (graph->inputs.size() != 1)
-    fail("{}: the model has {} runtime inputs, quantize takes single-input image models", o.model,
-         graph->inputs.size());
-  const Value& in = graph->value(graph->inputs[0]);
-  const data::PreprocessConfig pre =
-      o.preprocess.empty() ? data::preset(o.preset) : data::load_preprocess_config(o.preprocess);
-  const auto cal = data::load_calibration(o.dataset, pre, {in.name, in.dtype, in.shape}, o.samples);
-  fmt::print("calibration: {}\n", data::describe_calibration(cal));
-  if (!o.calibration_list.empty()) {
-    std::string list;
-    for (const auto& n : cal.names) list += n + "\n";
-    write_file_atomically(o.calibration_list, list, "--calibration-list file");
-  }
-  quant::QuantizeOptions qo;
+  data::QuantizeFileOptions fo;
+  fo.model = o.model;
+  fo.dataset = o.dataset;
+  fo.output = o.output;
+  fo.preset = o.preset;
+  fo.preprocess = o.preprocess;
+  fo.samples = o.samples;
+  quant::QuantizeOptions& qo = fo.quantize;
   qo.method = quant::calibration_method_from_name(o.method);
   qo.percentile = o.percentile;
   qo.keep_fp32 = split_names(o.keep);
   qo.error_target = o.error_target;
   qo.engine = o.engine;
-  const auto r = quant::quantize(*graph, cal.inputs, qo);
+  const auto r = data::quantize_file(fo, [&](const std::string& describe, const auto& names) {
+    fmt::print("calibration: {}\n", describe);
+    if (o.calibration_list.empty()) return;
+    std::string list;
+    for (const auto& n : names) list += n + "\n";
+    write_file_atomically(o.calibration_list, list, "--calibration-list file");
+  });
   print_report(r);
   if (r.calibration_samples < cal.inputs.size())
     fmt::print("the model's batch is fixed: calibrated on {} of the {} images (whole batches)\n",
@@ -83,8 +79,6 @@ void run_quantize(const QuantizeCliOptions& o) {
   if (qo.error_target > 0 && r.output_error > qo.error_target)
     fmt::print("error target {:.3f}% not reached after keeping {} layers in f32\n",
                100 * qo.error_target, r.auto_kept.size());
-  const auto rank_of = quant::ranks_of(*graph, cal.inputs[0].shape());
-  quant::write_qdq_onnx(o.model, r.plan, o.output, rank_of);
   std::size_t quantized = 0;
   for (const auto& l : r.layers) quantized += l.quantized;
   fmt::print(

@@ -4,11 +4,11 @@
 
 #include <filesystem>
 
-#include "bench/html_report.h"
-#include "bench/results_store.h"
+#include "cli_error.h"
 #include "command.h"
-#include "ir/error.h"
-#include "ir/output_file.h"
+#include "inferlab/lab/html_report.h"
+#include "inferlab/lab/output_file.h"
+#include "inferlab/lab/results_store.h"
 #include "lab_commands.h"
 
 namespace inferlab::cli {

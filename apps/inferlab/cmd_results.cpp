@@ -7,11 +7,11 @@
 #include <map>
 #include <set>
 
-#include "bench/report.h"
-#include "bench/results_db.h"
-#include "bench/results_store.h"
+#include "cli_error.h"
 #include "command.h"
-#include "ir/error.h"
+#include "inferlab/lab/report.h"
+#include "inferlab/lab/results_db.h"
+#include "inferlab/lab/results_store.h"
 
 namespace inferlab::cli {
 namespace {

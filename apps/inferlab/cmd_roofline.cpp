@@ -6,15 +6,14 @@
 
 #include <filesystem>
 
-#include "analysis/roofline_json.h"
-#include "bench/core_set.h"
-#include "bench/fingerprint.h"
-#include "bench/report.h"
-#include "bench/results_store.h"
-#include "bench/scenario.h"
 #include "command.h"
-#include "frontends/model_file.h"
-#include "ir/output_file.h"
+#include "inferlab/lab/core_set.h"
+#include "inferlab/lab/fingerprint.h"
+#include "inferlab/lab/output_file.h"
+#include "inferlab/lab/report.h"
+#include "inferlab/lab/results_store.h"
+#include "inferlab/lab/roofline_json.h"
+#include "inferlab/lab/scenario.h"
 #include "lab_commands.h"
 #include "sweep_cli.h"
 
@@ -112,7 +111,7 @@ void run_roofline_command(const RooflineArgs& c) {
       bench::run_scenario(s, [&](const bench::LoadPlan& p) { return backend->measure(p); });
   const auto profile = backend->layer_profile();
   if (profile.empty()) fail("backend {} returned no per-layer timings", c.backend);
-  const ModelStats stats = compute_model_stats(*read_model_file(c.model), c.batch);
+  const ModelStats stats = compute_model_stats(Core().read_model(c.model), c.batch);
   const auto layers = roofline_layers(stats, profile, ceil, threads);
   const RooflineLayer net = roofline_network(layers, ceil, threads, stats.weight_bytes);
   fmt::print("\n{} batch {}, 1 stream x {} threads: {:.2f} samples/s, p50 {:.3f} ms (profiled)\n",

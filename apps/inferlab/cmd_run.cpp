@@ -8,8 +8,7 @@
 #include "calibration_cli.h"
 #include "cli_util.h"
 #include "command.h"
-#include "frontends/tensor_file.h"
-#include "runtime/model_graph.h"
+#include "inferlab/lab/tensor_file.h"
 
 namespace inferlab::cli {
 namespace {
@@ -74,9 +73,8 @@ void run(const RunOptions& o) {
   auto model = core.read_model(o.model, o.weights);
   for (const auto& [name, t] : given) check_given_input(model, o, name, t, file_of[name]);
   std::string quantized;
-  if (auto q = data::quantize_for_precision(*model_graph(model), o.precision, o.calibration,
-                                            &quantized)) {
-    model = wrap_graph(q);
+  if (Model q = data::quantize_for_precision(model, o.precision, o.calibration, &quantized)) {
+    model = std::move(q);
     fmt::print("{}\n", quantized);
   }
   CompiledModel cm = core.compile_model(model, co);

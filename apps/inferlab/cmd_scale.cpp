@@ -5,13 +5,13 @@
 #include <unistd.h>
 #include <filesystem>
 
-#include "bench/core_set.h"
-#include "bench/fingerprint.h"
-#include "bench/report.h"
-#include "bench/scale.h"
-#include "bench/sweep.h"
 #include "command.h"
-#include "ir/output_file.h"
+#include "inferlab/lab/core_set.h"
+#include "inferlab/lab/fingerprint.h"
+#include "inferlab/lab/output_file.h"
+#include "inferlab/lab/report.h"
+#include "inferlab/lab/scale.h"
+#include "inferlab/lab/sweep.h"
 #include "lab_commands.h"
 #include "sweep_cli.h"
 

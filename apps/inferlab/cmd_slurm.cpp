@@ -5,9 +5,9 @@
 
 #include <fstream>
 
-#include "bench/results_store.h"
+#include "cli_error.h"
 #include "command.h"
-#include "ir/error.h"
+#include "inferlab/lab/results_store.h"
 #include "slurm_cli.h"
 
 namespace inferlab::cli {

@@ -14,13 +14,13 @@
 #include <fstream>
 #include <set>
 
-#include "bench/core_set.h"
-#include "bench/report.h"
-#include "bench/results_store.h"
 #include "command.h"
+#include "inferlab/lab/core_set.h"
+#include "inferlab/lab/report.h"
+#include "inferlab/lab/results_store.h"
+#include "inferlab/lab/zoo.h"
 #include "lab_commands.h"
 #include "slurm_cli.h"
-#include "zoo/zoo.h"
 
 extern char** environ;
 
@@ -45,21 +45,6 @@ std::string host_scope() {
   char name[256] = {};
   gethostname(name, sizeof name - 1);
   return std::string("host:") + name;
-}
-
-// The zoo model with a symbolic batch dimension, so that every backend (peers included, which
-// cannot override a fixed batch) runs each batch of the sweep from one file.
-onnx::ModelProto dynamic_batch(onnx::ModelProto m) {
-  auto* g = m.mutable_graph();
-  std::set<std::string> weights;
-  for (const auto& t : g->initializer()) weights.insert(t.name());
-  for (auto* vs : {g->mutable_input(), g->mutable_output()})
-    for (auto& v : *vs)
-      if (!weights.count(v.name()) && v.type().tensor_type().shape().dim_size() > 0)
-        v.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0)->set_dim_param(
-            "N");
-  g->clear_value_info();
-  return m;
 }
 
 double minutes_since(Clock::time_point t0) {
@@ -133,7 +118,7 @@ std::string study_model(const StudyCmd& c) {
     return c.model;
   }
   const std::string model = (fs::path(c.workdir) / "resnet50_nbatch.onnx").string();
-  if (!fs::exists(model)) zoo::save_model(dynamic_batch(zoo::build_model("resnet50", {})), model);
+  if (!fs::exists(model)) zoo::write_zoo_model("resnet50", {}, model, /*symbolic_batch=*/true);
   fmt::print("study: no model given, the zoo's ResNet-50 ({})\n", model);
   return model;
 }

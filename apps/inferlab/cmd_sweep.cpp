@@ -8,13 +8,12 @@
 #include <filesystem>
 #include <set>
 
-#include "bench/fingerprint.h"
-#include "bench/sweep_run.h"
 #include "bench_options.h"
 #include "command.h"
-#include "ir/output_file.h"
+#include "inferlab/lab/fingerprint.h"
+#include "inferlab/lab/output_file.h"
+#include "inferlab/lab/sweep_run.h"
 #include "lab_commands.h"
-#include "runtime/stream_pool.h"
 #include "slurm_cli.h"
 #include "sweep_cli.h"
 

@@ -5,11 +5,10 @@
 
 #include <filesystem>
 
-#include "analysis/model_stats.h"
 #include "command.h"
-#include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
-#include "zoo/zoo.h"
+#include "inferlab/lab/model_stats.h"
+#include "inferlab/lab/zoo.h"
 
 namespace inferlab::cli {
 namespace {
@@ -52,23 +51,15 @@ void print_stats(const std::string& what, const ModelStats& s, std::int64_t batc
 
 // The batch to fix when counting a file: --batch if given, else 1 where an input's first
 // dimension is dynamic, else none (0: the model's own shapes).
-std::int64_t batch_to_fix(const Graph& g, const ZooCliOptions& o) {
+std::int64_t batch_to_fix(const Model& m, const ZooCliOptions& o) {
   if (o.batch_given) return o.batch;
-  for (const auto& in : g.inputs) {
-    const Value& v = g.value(in);
-    if (!v.shape.empty() && v.shape[0] < 0) return 1;
-  }
+  for (const auto& in : m.inputs())
+    if (!in.shape.empty() && in.shape[0] < 0) return 1;
   return 0;
 }
 
 void list_models() {
-  for (const auto& m : zoo::zoo_models()) fmt::print("{:<14} {}\n", m.name, m.description);
-}
-
-bool is_zoo_name(const std::string& name) {
-  for (const auto& m : zoo::zoo_models())
-    if (m.name == name) return true;
-  return false;
+  for (const auto& m : zoo::zoo_catalog()) fmt::print("{:<14} {}\n", m.name, m.description);
 }
 
 void run(const ZooCliOptions& o) {
@@ -77,31 +68,30 @@ void run(const ZooCliOptions& o) {
     list_models();
     return;
   }
-  if (!is_zoo_name(o.name)) {
+  if (!zoo::is_zoo_model(o.name)) {
     // Any ONNX file: --info only.
     if (o.info && std::filesystem::exists(o.name)) {
       if (!o.output.empty()) fail("zoo: -o writes zoo models only, not '{}'", o.name);
-      auto g = read_model_file(o.name);
-      std::int64_t batch = batch_to_fix(*g, o);
-      const ModelStats stats = compute_model_stats(*g, batch);
-      if (batch == 0 && !g->inputs.empty() && !g->value(g->inputs[0]).shape.empty())
-        batch = g->value(g->inputs[0]).shape[0];
+      const Model m = Core().read_model(o.name);
+      std::int64_t batch = batch_to_fix(m, o);
+      const ModelStats stats = compute_model_stats(m, batch);
+      if (batch == 0 && !m.inputs().empty() && !m.inputs()[0].shape.empty())
+        batch = m.inputs()[0].shape[0];
       print_stats(o.name, stats, batch, o.per_node);
       return;
     }
     if (o.info && (o.name.find('/') != std::string::npos || o.name.ends_with(".onnx")))
       fail("{}: no such model file", o.name);
-    zoo::build_model(o.name, {});  // throws, naming the available models
+    zoo::check_zoo_model(o.name);
   }
   if (o.output.empty() && !o.info) fail("zoo: give -o FILE.onnx to write '{}', or --info", o.name);
-  const onnx::ModelProto model = zoo::build_model(o.name, {.batch = o.batch, .seed = o.seed});
+  const zoo::ZooOptions zo{.batch = o.batch, .seed = o.seed};
   if (!o.output.empty()) {
-    zoo::save_model(model, o.output);
+    zoo::write_zoo_model(o.name, zo, o.output);
     fmt::print("wrote {} (batch {}, seed {}) to {}\n", o.name, o.batch, o.seed, o.output);
   }
   if (o.info) {
-    auto g = zoo::import_model(model);
-    print_stats(o.name, compute_model_stats(*g, 0), o.batch, o.per_node);
+    print_stats(o.name, compute_model_stats(zoo::zoo_model(o.name, zo), 0), o.batch, o.per_node);
   }
 }
 

@@ -6,6 +6,8 @@
 
 #include <functional>
 
+#include "cli_error.h"
+
 namespace inferlab::cli {
 
 struct Exit {

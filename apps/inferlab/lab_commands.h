@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/scale.h"
+#include "inferlab/lab/scale.h"
 #include "sweep_cli.h"
 
 namespace inferlab::cli {

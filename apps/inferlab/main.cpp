@@ -4,9 +4,9 @@
 #include <system_error>
 #include <vector>
 
+#include "cli_error.h"
 #include "command.h"
-#include "ir/error.h"
-#include "ir/output_file.h"
+#include "inferlab/lab/output_file.h"
 
 namespace inferlab::cli {
 

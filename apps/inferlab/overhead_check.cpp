@@ -9,19 +9,19 @@
 #include <filesystem>
 #include <mutex>
 
-#include "backends/backend.h"
-#include "backends/tiny_model.h"
 #include "cli_util.h"
 #include "command.h"
-#include "runtime/program.h"
+#include "inferlab/lab/backend.h"
+#include "inferlab/lab/tiny_model.h"
 
 namespace inferlab::cli {
 
 void run_overhead_check(std::int64_t n, const std::string& requested_engine) {
   // The check is about the harness, not the engine: use the optimized engine when it is
   // registered, the reference one otherwise (said in the output).
-  const std::string engine =
-      find_engine(requested_engine) ? requested_engine : std::string("reference");
+  const std::string engine = backends::native_engine_available(requested_engine)
+                                 ? requested_engine
+                                 : std::string("reference");
   const std::string path =
       (std::filesystem::temp_directory_path() / fmt::format("inferlab-add-{}.onnx", getpid()))
           .string();

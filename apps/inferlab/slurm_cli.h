@@ -1,12 +1,12 @@
 #pragma once
 // The Slurm options shared by the commands that can run their measurements as a job array
 // (`inferlab slurm TASKFILE`, `inferlab bench ... --slurm`), and the common submit-wait-report
-// step (src/fleet/slurm.h does the work).
+// step (include/inferlab/lab/slurm.h does the work).
 #include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
-#include "fleet/slurm.h"
+#include "inferlab/lab/slurm.h"
 
 namespace inferlab::cli {
 

@@ -4,11 +4,12 @@
 
 #include <filesystem>
 
-#include "bench/dataset_samples.h"
-#include "bench/fingerprint.h"
 #include "bench_options.h"
 #include "calibration_cli.h"
-#include "runtime/stream_pool.h"
+#include "cli_error.h"
+#include "inferlab/lab/core_set.h"
+#include "inferlab/lab/dataset_samples.h"
+#include "inferlab/lab/fingerprint.h"
 
 namespace inferlab::cli {
 
@@ -83,7 +84,7 @@ SweepPlan plan_sweep(const SweepArgs& a) {
     fail("--engine must be optimized or reference (got '{}')", a.engine);
 
   SweepPlan plan;
-  const int cores = static_cast<int>(available_cpus().size());
+  const int cores = bench::available_cpu_count();
   plan.grid = bench::default_grid(cores);
   plan.grid.backends = bench::parse_backend_axis(a.backends);
   plan.grid.precisions = bench::parse_precision_axis(a.precision);

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/sweep_run.h"
-#include "data/calibration.h"
+#include "inferlab/lab/calibration.h"
+#include "inferlab/lab/sweep_run.h"
 
 namespace inferlab::cli {
 

@@ -1,4 +1,4 @@
-#include "analysis/bandwidth.h"
+#include "inferlab/lab/bandwidth.h"
 
 #include <hwloc.h>
 #include <immintrin.h>

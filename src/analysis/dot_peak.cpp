@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "analysis/fma_peak.h"
+#include "inferlab/lab/fma_peak.h"
 
 namespace inferlab {
 namespace {

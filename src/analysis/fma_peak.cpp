@@ -1,4 +1,4 @@
-#include "analysis/fma_peak.h"
+#include "inferlab/lab/fma_peak.h"
 
 #include <immintrin.h>
 

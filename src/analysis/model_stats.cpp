@@ -3,6 +3,7 @@
 #include <set>
 
 #include "passes/shape_inference.h"
+#include "runtime/model_graph.h"
 
 namespace inferlab {
 namespace {
@@ -130,6 +131,15 @@ ModelStats compute_model_stats(const Graph& model, std::int64_t batch,
   specialize_input_shapes(g, shapes, batch);
   infer_shapes_and_fold(g);
   return compute_model_stats(g);
+}
+
+ModelStats compute_model_stats(const Model& model, std::int64_t batch,
+                               const std::map<std::string, Shape>& shapes) {
+  return compute_model_stats(*model_graph(model), batch, shapes);
+}
+
+std::vector<std::string> parameter_inputs(const Model& model) {
+  return parameter_inputs(*model_graph(model));
 }
 
 }  // namespace inferlab

@@ -1,36 +1,14 @@
 #pragma once
-// Static cost figures of a model: multiply-accumulates per node, parameter counts, and the bytes
-// each node reads and writes. The MAC and parameter conventions follow the usual torchvision
-// figures (see docs/zoo.md); the byte figures feed roofline analysis.
+// The Graph forms of the static cost figures (include/inferlab/lab/model_stats.h).
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "inferlab/lab/model_stats.h"
 #include "ir/graph.h"
 
 namespace inferlab {
-
-struct NodeStats {
-  std::string name;
-  std::string op_type;
-  // Multiply-accumulates of Conv, ConvTranspose, Gemm, MatMul (and their quantized forms);
-  // 0 for every other op.
-  std::int64_t macs = 0;
-  std::int64_t params = 0;        // learned parameters first counted at this node (see below)
-  std::int64_t weight_bytes = 0;  // bytes of the node's constant inputs (each counted per use)
-  std::int64_t input_bytes = 0;   // bytes of the node's non-constant inputs
-  std::int64_t output_bytes = 0;  // bytes of the node's outputs
-};
-
-struct ModelStats {
-  std::vector<NodeStats> nodes;  // in the graph's (topological) order
-  std::int64_t macs = 0;
-  std::int64_t params = 0;
-  std::int64_t param_bytes = 0;   // bytes of the counted parameters
-  std::int64_t weight_bytes = 0;  // bytes of all distinct constants consumed by nodes
-  std::map<std::string, std::int64_t> macs_by_op;  // op type -> MACs
-};
 
 // Per-node figures of a graph whose values all have known, static shapes (after
 // specialize_input_shapes + infer_shapes_and_fold). Throws Error naming the first value

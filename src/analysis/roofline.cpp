@@ -1,4 +1,4 @@
-#include "analysis/roofline.h"
+#include "inferlab/lab/roofline.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -8,7 +8,7 @@
 #include <map>
 #include <thread>
 
-#include "analysis/fma_peak.h"
+#include "inferlab/lab/fma_peak.h"
 
 namespace inferlab {
 

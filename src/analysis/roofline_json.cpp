@@ -1,4 +1,4 @@
-#include "analysis/roofline_json.h"
+#include "inferlab/lab/roofline_json.h"
 
 namespace inferlab {
 

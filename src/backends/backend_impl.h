@@ -1,6 +1,9 @@
 #pragma once
-// Internal pieces shared by the backend implementations.
-#include "backends/backend.h"
+// Internal pieces shared by the backend implementations (with the internal headers they use).
+#include "data/calibration.h"
+#include "inferlab/lab/backend.h"
+#include "ir/error.h"
+#include "ir/graph.h"
 
 namespace inferlab::backends {
 

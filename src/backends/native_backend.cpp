@@ -8,6 +8,7 @@
 
 #include "backends/backend_impl.h"
 #include "runtime/model_graph.h"
+#include "runtime/program.h"
 
 namespace inferlab::backends {
 namespace {
@@ -218,6 +219,10 @@ class NativeBackend : public Backend {
 
 std::unique_ptr<Backend> open_native_backend(const BackendOptions& o) {
   return std::make_unique<NativeBackend>(o);
+}
+
+bool native_engine_available(const std::string& name) {
+  return find_engine(name) != nullptr;
 }
 
 }  // namespace inferlab::backends

@@ -1,6 +1,8 @@
-#include "backends/output_agreement.h"
+#include "inferlab/lab/output_agreement.h"
 
 #include <cmath>
+
+#include "ir/error.h"
 
 namespace inferlab::backends {
 namespace {

@@ -13,7 +13,7 @@
 #include "backends/worker_process.h"
 #include "frontends/caffe/caffe_importer.h"
 #include "frontends/model_file.h"
-#include "frontends/tensor_file.h"
+#include "inferlab/lab/tensor_file.h"
 
 namespace inferlab::backends {
 namespace fs = std::filesystem;

@@ -1,9 +1,9 @@
-#include "backends/tiny_model.h"
+#include "inferlab/lab/tiny_model.h"
 
 #include <onnx/onnx_pb.h>
 
+#include "inferlab/lab/output_file.h"
 #include "ir/error.h"
-#include "ir/output_file.h"
 
 namespace inferlab::backends {
 

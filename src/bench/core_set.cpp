@@ -1,4 +1,4 @@
-#include "bench/core_set.h"
+#include "inferlab/lab/core_set.h"
 
 #include <hwloc.h>
 #include <sched.h>
@@ -43,6 +43,10 @@ void set_mask(const std::vector<int>& cpus) {
 
 int available_physical_cores() {
   return static_cast<int>(core_pus().size());
+}
+
+int available_cpu_count() {
+  return static_cast<int>(available_cpus().size());
 }
 
 std::vector<int> first_cores(int k) {

@@ -1,4 +1,4 @@
-#include "bench/dataset_samples.h"
+#include "inferlab/lab/dataset_samples.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "bench/fingerprint.h"
+#include "inferlab/lab/fingerprint.h"
 
 #include <dlfcn.h>
 #include <fmt/format.h>
@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "bench/results_store.h"
+#include "inferlab/lab/results_store.h"
 
 namespace inferlab::bench {
 namespace {

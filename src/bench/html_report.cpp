@@ -1,4 +1,4 @@
-#include "bench/html_report.h"
+#include "inferlab/lab/html_report.h"
 
 #include <fmt/format.h>
 
@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "backends/peer_locations.h"
-#include "bench/report.h"
+#include "inferlab/lab/output_file.h"
+#include "inferlab/lab/report.h"
 #include "ir/error.h"
-#include "ir/output_file.h"
 
 namespace inferlab::bench {
 namespace fs = std::filesystem;

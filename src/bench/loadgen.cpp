@@ -1,4 +1,4 @@
-#include "bench/loadgen.h"
+#include "inferlab/lab/loadgen.h"
 
 #include <algorithm>
 #include <condition_variable>

@@ -1,4 +1,4 @@
-#include "bench/progress.h"
+#include "inferlab/lab/progress.h"
 
 #include <fmt/format.h>
 #include <unistd.h>

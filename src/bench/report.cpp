@@ -1,4 +1,4 @@
-#include "bench/report.h"
+#include "inferlab/lab/report.h"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>

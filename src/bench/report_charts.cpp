@@ -4,7 +4,7 @@
 #include <cmath>
 #include <set>
 
-#include "bench/html_report.h"
+#include "inferlab/lab/html_report.h"
 
 namespace inferlab::bench {
 namespace {

@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "bench/html_report.h"
+#include "inferlab/lab/html_report.h"
 #include "ir/error.h"
 
 namespace inferlab::bench {

@@ -1,4 +1,4 @@
-#include "bench/results_db.h"
+#include "inferlab/lab/results_db.h"
 
 #include <sqlite3.h>
 

@@ -5,7 +5,7 @@
 // server rolls back its open transaction.
 #include <string>
 
-#include "bench/results_store.h"
+#include "inferlab/lab/results_store.h"
 
 struct pg_conn;
 

@@ -1,11 +1,11 @@
-#include "bench/results_store.h"
+#include "inferlab/lab/results_store.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
-#include "bench/results_db.h"
 #include "bench/results_pg.h"
+#include "inferlab/lab/results_db.h"
 #include "ir/error.h"
 
 namespace inferlab::bench {

@@ -1,11 +1,11 @@
-#include "bench/scale.h"
+#include "inferlab/lab/scale.h"
 
 #include <fmt/format.h>
 
 #include <new>
 
-#include "bench/core_set.h"
-#include "bench/report.h"
+#include "inferlab/lab/core_set.h"
+#include "inferlab/lab/report.h"
 #include "ir/error.h"
 
 namespace inferlab::bench {

@@ -1,4 +1,4 @@
-#include "bench/scenario.h"
+#include "inferlab/lab/scenario.h"
 
 #include <algorithm>
 #include <cmath>

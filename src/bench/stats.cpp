@@ -1,4 +1,4 @@
-#include "bench/stats.h"
+#include "inferlab/lab/stats.h"
 
 #include <algorithm>
 #include <cmath>

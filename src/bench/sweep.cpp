@@ -1,4 +1,4 @@
-#include "bench/sweep.h"
+#include "inferlab/lab/sweep.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "backends/backend.h"
+#include "inferlab/lab/backend.h"
 #include "ir/error.h"
 
 namespace inferlab::bench {

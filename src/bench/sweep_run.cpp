@@ -1,4 +1,4 @@
-#include "bench/sweep_run.h"
+#include "inferlab/lab/sweep_run.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <map>
 #include <new>
 
-#include "bench/report.h"
+#include "inferlab/lab/report.h"
 #include "ir/error.h"
 
 namespace inferlab::bench {

@@ -1,4 +1,4 @@
-#include "data/agreement.h"
+#include "inferlab/lab/agreement.h"
 
 #include <fmt/format.h>
 

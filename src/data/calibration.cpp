@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "data/dataset.h"
-#include "data/native_runner.h"
+#include "runtime/model_graph.h"
 
 namespace inferlab::data {
 
@@ -98,6 +98,12 @@ std::shared_ptr<Graph> quantize_for_precision(const Graph& model, Precision p,
   const PreprocessConfig pre =
       r.preprocess.empty() ? preset(r.preset) : load_preprocess_config(r.preprocess);
   return quantize_with_calibration(model, r.dir, pre, r.samples, {}, summary);
+}
+
+Model quantize_for_precision(const Model& model, Precision p, const CalibrationRequest& r,
+                             std::string* summary) {
+  auto q = quantize_for_precision(*model_graph(model), p, r, summary);
+  return q ? wrap_graph(std::move(q)) : Model();
 }
 
 }  // namespace inferlab::data

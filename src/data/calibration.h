@@ -7,6 +7,7 @@
 
 #include "data/preprocess.h"
 #include "inferlab/inferlab.h"
+#include "inferlab/lab/calibration.h"
 #include "ir/error.h"
 #include "ir/graph.h"
 #include "quant/quantize.h"
@@ -38,18 +39,6 @@ std::shared_ptr<Graph> quantize_with_calibration(const Graph& fp32, const std::s
 // One line naming the calibration images: "300 images of 10000 (layout), every 33rd from 'a' to
 // 'b'" (printed by `inferlab quantize` and by the in-memory path alike).
 std::string describe_calibration(const CalibrationSet& c);
-
-// What `--precision i8 --calibration DIR --preset P [--calibration-samples N]` asks of the run,
-// bench, accuracy and sweep commands.
-struct CalibrationRequest {
-  std::string dir;                 // "" = no calibration data given
-  std::string preset, preprocess;  // how the images are preprocessed (preset or JSON file)
-  std::size_t samples = 300;
-};
-
-// Checks a request before any work: --calibration only with --precision i8, with a preset or a
-// preprocessing file, and a positive sample count. Error otherwise.
-void check_calibration_request(const CalibrationRequest& r, Precision p);
 
 // The model a run at precision `p` compiles: for i8 with calibration data, the FP32 model
 // quantized in memory through quantize_with_calibration (one code path with `inferlab

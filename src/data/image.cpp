@@ -6,8 +6,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "inferlab/lab/output_file.h"
 #include "ir/error.h"
-#include "ir/output_file.h"
 
 namespace inferlab::data {
 

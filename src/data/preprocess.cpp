@@ -342,4 +342,23 @@ void fill_tensor(const Image& img, const PreprocessConfig& cfg, Tensor& batch, i
   }
 }
 
+void fit_preprocess_to_input(PreprocessConfig& pre, const PortInfo& in) {
+  if (in.shape.size() != 4)
+    fail("input '{}' is {}: expected an image batch (4-d)", in.name, shape_str(in.shape));
+  const bool nchw = pre.layout == Layout::nchw;
+  const std::int64_t c = in.shape[nchw ? 1 : 3], h = in.shape[nchw ? 2 : 1],
+                     w = in.shape[nchw ? 3 : 2];
+  if (pre.width == 0 && w > 0 && h > 0) {
+    pre.width = static_cast<int>(w);
+    pre.height = static_cast<int>(h);
+  }
+  if ((c > 0 && c != pre.channels()) || (h > 0 && h != pre.height) || (w > 0 && w != pre.width))
+    fail("input '{}' is {}, preprocessing '{}' produces {} channel(s) of {}x{} ({})", in.name,
+         shape_str(in.shape), pre.name, pre.channels(), pre.width, pre.height,
+         nchw ? "NCHW" : "NHWC");
+  if (in.dtype != pre.dtype)
+    fail("input '{}' takes {}, preprocessing '{}' produces {} (set \"dtype\")", in.name,
+         dtype_name(in.dtype), pre.name, dtype_name(pre.dtype));
+}
+
 }  // namespace inferlab::data

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "data/image.h"
+#include "inferlab/model.h"
 #include "ir/tensor.h"
 
 namespace inferlab::data {
@@ -57,5 +58,9 @@ Image prepare_image(const Image& src, const PreprocessConfig& cfg, Geometry* geo
 // of input_shape(cfg, N). Throws Error if the image size does not match.
 void fill_tensor(const Image& prepared, const PreprocessConfig& cfg, Tensor& batch, int slot);
 Shape input_shape(const PreprocessConfig& cfg, std::int64_t batch);
+
+// Fills width/height from the model input where the preprocessing leaves them open, and checks
+// that the preprocessing produces what the input takes (channels, size, layout, dtype).
+void fit_preprocess_to_input(PreprocessConfig& pre, const PortInfo& input);
 
 }  // namespace inferlab::data

@@ -1,4 +1,4 @@
-#include "fleet/distributed.h"
+#include "inferlab/lab/distributed.h"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "fleet/mpi_session.h"
+#include "inferlab/lab/mpi_session.h"
 
 #include "ir/error.h"
 

@@ -1,4 +1,4 @@
-#include "fleet/slurm.h"
+#include "inferlab/lab/slurm.h"
 
 #include <fmt/format.h>
 #include <sys/wait.h>

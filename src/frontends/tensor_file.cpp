@@ -1,4 +1,4 @@
-#include "frontends/tensor_file.h"
+#include "inferlab/lab/tensor_file.h"
 
 #include <cstring>
 #include <filesystem>
@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "frontends/onnx/onnx_tensor.h"
-#include "ir/output_file.h"
+#include "inferlab/lab/output_file.h"
 
 namespace inferlab {
 

@@ -1,4 +1,6 @@
-#include "ir/compare.h"
+#include "inferlab/lab/tensor_compare.h"
+
+#include <fmt/format.h>
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "ir/output_file.h"
+#include "inferlab/lab/output_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -10,36 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include "inferlab/lab/quantize.h"
 #include "ir/graph.h"
 
 namespace inferlab::quant {
-
-enum class CalibrationMethod { minmax, percentile, entropy };
-CalibrationMethod calibration_method_from_name(std::string_view name);  // throws Error
-std::string_view calibration_method_name(CalibrationMethod m);
-
-struct QuantizeOptions {
-  CalibrationMethod method = CalibrationMethod::minmax;
-  double percentile = 99.99;  // of |x|, for CalibrationMethod::percentile
-  // Nodes (Conv / Gemm / MatMul names) kept in f32; a name that is no such node is an Error.
-  std::vector<std::string> keep_fp32;
-  // > 0: keep the most sensitive layers in f32, one at a time, until the relative L2 error of the
-  // model's outputs on the calibration data is at most this (or `max_auto_kept` are kept).
-  double error_target = 0;
-  int max_auto_kept = 10;
-  std::string engine = "optimized";  // engine running calibration and the error measurement
-  std::size_t error_samples = 100;   // calibration inputs used for the per-layer errors
-};
-
-// Quantization of one activation tensor.
-struct ActivationQuant {
-  std::string tensor;
-  DType type = DType::i8;  // u8 (after Relu, zero point 0) or i8 (symmetric)
-  float lo = 0, hi = 0;    // observed range (min/max over the calibration data)
-  float threshold = 0;     // clipping threshold the scale is derived from
-  float scale = 1;
-  std::int32_t zero_point = 0;
-};
 
 // Per-output-channel symmetric int8 quantization of a layer's weight (and int32 bias).
 struct WeightQuant {
@@ -59,16 +33,6 @@ struct WeightQuant {
 struct QuantPlan {
   std::vector<ActivationQuant> activations;
   std::vector<WeightQuant> weights;
-};
-
-// One row of the report, per quantizable layer in graph order.
-struct LayerReport {
-  std::string node, op_type;
-  bool quantized = false;
-  std::string output;      // the tensor whose error is measured (after a fused Relu)
-  ActivationQuant out;     // its quantization (when quantized)
-  double rel_error = 0;    // ||q - f|| / ||f|| of `output` over the error samples
-  double added_error = 0;  // rel_error minus that of the layer's input
 };
 
 struct QuantizeResult {

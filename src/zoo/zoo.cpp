@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "frontends/onnx/onnx_importer.h"
+#include "inferlab/lab/output_file.h"
 #include "ir/error.h"
-#include "ir/output_file.h"
 
 namespace inferlab::zoo {
 

@@ -9,14 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "inferlab/lab/zoo.h"
 #include "ir/graph.h"
 
 namespace inferlab::zoo {
-
-struct ZooOptions {
-  std::int64_t batch = 1;  // fixed batch dimension of the input
-  std::uint64_t seed = 0;  // weights are a pure function of (model, seed)
-};
 
 struct ZooEntry {
   std::string name;

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "analysis/fma_peak.h"
+#include "inferlab/lab/fma_peak.h"
 
 using namespace inferlab;
 

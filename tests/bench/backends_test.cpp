@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "backends/backend.h"
-#include "backends/output_agreement.h"
-#include "backends/tiny_model.h"
 #include "backends/worker_process.h"
+#include "inferlab/lab/backend.h"
+#include "inferlab/lab/output_agreement.h"
+#include "inferlab/lab/tiny_model.h"
 #include "ir/error.h"
 
 namespace fs = std::filesystem;

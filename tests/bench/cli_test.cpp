@@ -9,8 +9,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "backends/tiny_model.h"
-#include "frontends/tensor_file.h"
+#include "inferlab/lab/tensor_file.h"
+#include "inferlab/lab/tiny_model.h"
 
 namespace fs = std::filesystem;
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "bench/stats.h"
+#include "inferlab/lab/stats.h"
 
 using namespace inferlab::bench;
 

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "bench/loadgen.h"
+#include "inferlab/lab/loadgen.h"
 #include "ir/error.h"
 
 using namespace inferlab::bench;

@@ -11,10 +11,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "backends/backend.h"
-#include "backends/output_agreement.h"
 #include "backends/peer_locations.h"
-#include "backends/tiny_model.h"
+#include "inferlab/lab/backend.h"
+#include "inferlab/lab/output_agreement.h"
+#include "inferlab/lab/tiny_model.h"
 #include "ir/error.h"
 
 namespace fs = std::filesystem;

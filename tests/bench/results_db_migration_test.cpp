@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "bench/results_db.h"
+#include "inferlab/lab/results_db.h"
 
 namespace fs = std::filesystem;
 

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <thread>
 
-#include "backends/tiny_model.h"
-#include "bench/results_db.h"
+#include "inferlab/lab/results_db.h"
+#include "inferlab/lab/tiny_model.h"
 #include "ir/error.h"
 
 namespace fs = std::filesystem;

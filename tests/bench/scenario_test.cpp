@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "bench/report.h"
-#include "bench/scenario.h"
+#include "inferlab/lab/report.h"
+#include "inferlab/lab/scenario.h"
 #include "ir/error.h"
 
 using namespace inferlab::bench;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "bench/stats.h"
+#include "inferlab/lab/stats.h"
 
 using namespace inferlab::bench;
 

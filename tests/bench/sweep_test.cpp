@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <random>
 
-#include "backends/tiny_model.h"
-#include "bench/results_db.h"
-#include "bench/sweep_run.h"
+#include "inferlab/lab/results_db.h"
+#include "inferlab/lab/sweep_run.h"
+#include "inferlab/lab/tiny_model.h"
 #include "ir/error.h"
 
 namespace fs = std::filesystem;

@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "frontends/tensor_file.h"
+#include "inferlab/lab/tensor_file.h"
 #include "support/cli.h"
 #include "support/onnx_builder.h"
 

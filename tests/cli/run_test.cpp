@@ -2,7 +2,7 @@
 // with a message naming the file and node/field for every kind of bad model or input.
 #include <gtest/gtest.h>
 
-#include "frontends/tensor_file.h"
+#include "inferlab/lab/tensor_file.h"
 #include "support/cli.h"
 #include "support/onnx_builder.h"
 

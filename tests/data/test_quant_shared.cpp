@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "data/agreement.h"
+#include "bench/backend_runner.h"
 #include "data/calibration.h"
-#include "data/native_runner.h"
 #include "frontends/model_file.h"
+#include "inferlab/lab/agreement.h"
 #include "quant/qdq_onnx.h"
 
 namespace inferlab::data {
@@ -52,7 +52,7 @@ TEST(DataSharedSlow, Resnet20Int8KeepsCifarAccuracy) {
   const std::string q = quantize_file(kShared + "/cifar10/resnet20_cifar10.onnx", dataset,
                                       "cifar10", 300, "resnet20_int8.onnx", &cal);
   EXPECT_EQ(cal.inputs.size(), 300u);
-  auto m = open_native_model(q, "optimized", 16);
+  auto m = bench::open_native_runner(q, "optimized", 16);
   EvalOptions o;
   o.pre = preset("cifar10");
   fit_preprocess_to_input(o.pre, m->input);
@@ -84,8 +84,8 @@ TEST(DataSharedSlow, UltrafaceInt8DetectionsAgreeWithFp32) {
   const std::string model = kShared + "/ultraface/version-RFB-320_without_postprocessing.onnx";
   const std::string imgs = kShared + "/ultraface/imgs";
   const std::string q = quantize_file(model, imgs, "ultraface", 300, "ultraface_int8.onnx");
-  auto f32 = open_native_model(model, "optimized", 1);
-  auto i8 = open_native_model(q, "optimized", 1);
+  auto f32 = bench::open_native_runner(model, "optimized", 1);
+  auto i8 = bench::open_native_runner(q, "optimized", 1);
   const auto ds = open_dataset(imgs);
   EvalOptions o;
   o.task = Task::detection;

@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "data/agreement.h"
-#include "data/native_runner.h"
+#include "bench/backend_runner.h"
+#include "inferlab/lab/agreement.h"
 
 namespace inferlab::data {
 namespace {
@@ -33,15 +33,15 @@ bool full_run() {
 
 // Compiles the model, or skips the test when the engine does not support it yet.
 #define OPEN_OR_SKIP(var, path, batch)                                                           \
-  std::unique_ptr<NativeModel> var;                                                              \
+  std::unique_ptr<bench::BackendRunner> var;                                                     \
   try {                                                                                          \
-    var = open_native_model(path, engine(), batch);                                              \
+    var = bench::open_native_runner(path, engine(), batch);                                      \
   } catch (const Unsupported& e) {                                                               \
     GTEST_SKIP() << "engine '" << engine() << "' cannot run " << (path) << " yet: " << e.what(); \
   }
 
 EvalResult classify(const std::string& model, const std::string& dataset, const std::string& pre,
-                    std::size_t limit, NativeModel& m, std::size_t every = 1) {
+                    std::size_t limit, bench::BackendRunner& m, std::size_t every = 1) {
   EvalOptions o;
   o.every = every;
   o.pre = preset(pre);

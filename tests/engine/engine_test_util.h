@@ -9,7 +9,7 @@
 
 #include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
-#include "ir/compare.h"
+#include "inferlab/lab/tensor_compare.h"
 #include "runtime/model_graph.h"
 
 namespace inferlab::test {

@@ -3,10 +3,10 @@
 // stored rows, and ranks given different models.
 #include <gtest/gtest.h>
 
-#include "backends/tiny_model.h"
-#include "bench/results_store.h"
-#include "fleet/distributed.h"
 #include "fleet_test_util.h"
+#include "inferlab/lab/distributed.h"
+#include "inferlab/lab/results_store.h"
+#include "inferlab/lab/tiny_model.h"
 #include "ir/error.h"
 #include "support/cli.h"
 

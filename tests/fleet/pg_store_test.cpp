@@ -12,10 +12,10 @@
 #include <set>
 #include <thread>
 
-#include "backends/tiny_model.h"
-#include "bench/results_db.h"
 #include "bench/results_pg.h"
 #include "fleet_test_util.h"
+#include "inferlab/lab/results_db.h"
+#include "inferlab/lab/tiny_model.h"
 #include "ir/error.h"
 #include "support/cli.h"
 

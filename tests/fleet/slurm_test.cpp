@@ -8,10 +8,10 @@
 #include <fstream>
 #include <set>
 
-#include "backends/tiny_model.h"
-#include "bench/results_store.h"
-#include "fleet/slurm.h"
 #include "fleet_test_util.h"
+#include "inferlab/lab/results_store.h"
+#include "inferlab/lab/slurm.h"
+#include "inferlab/lab/tiny_model.h"
 #include "support/cli.h"
 
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@
 #include <regex>
 
 #include "formats_util.h"
-#include "frontends/tensor_file.h"
+#include "inferlab/lab/tensor_file.h"
 #include "support/cli.h"
 
 namespace inferlab::test {

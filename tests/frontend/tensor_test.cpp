@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "frontends/onnx/onnx_tensor.h"
-#include "frontends/tensor_file.h"
+#include "inferlab/lab/tensor_file.h"
 #include "support/onnx_builder.h"
 
 using namespace inferlab;

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "backends/tiny_model.h"
-#include "bench/results_db.h"
+#include "inferlab/lab/results_db.h"
+#include "inferlab/lab/tiny_model.h"
 #include "support/cli.h"
 
 extern char** environ;

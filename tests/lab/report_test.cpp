@@ -9,13 +9,13 @@
 #include <set>
 #include <sstream>
 
-#include "analysis/roofline_json.h"
-#include "bench/html_report.h"
-#include "bench/report.h"
-#include "bench/results_db.h"
-#include "bench/scale.h"
-#include "bench/sweep.h"
 #include "data/image.h"
+#include "inferlab/lab/html_report.h"
+#include "inferlab/lab/report.h"
+#include "inferlab/lab/results_db.h"
+#include "inferlab/lab/roofline_json.h"
+#include "inferlab/lab/scale.h"
+#include "inferlab/lab/sweep.h"
 #include "support/cli.h"
 
 namespace fs = std::filesystem;

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "analysis/roofline.h"
-#include "bench/core_set.h"
+#include "inferlab/lab/core_set.h"
+#include "inferlab/lab/roofline.h"
 #include "ir/error.h"
 
 using namespace inferlab;

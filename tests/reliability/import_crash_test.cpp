@@ -3,8 +3,8 @@
 // empty dimension (SIGFPE in the MAC count). Each model is the minimal input, built here.
 #include <gtest/gtest.h>
 
-#include "frontends/tensor_file.h"
 #include "inferlab/inferlab.h"
+#include "inferlab/lab/tensor_file.h"
 #include "support/cli.h"
 #include "support/onnx_builder.h"
 

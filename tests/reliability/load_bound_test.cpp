@@ -9,8 +9,8 @@
 #include <regex>
 #include <thread>
 
-#include "bench/loadgen.h"
-#include "bench/scenario.h"
+#include "inferlab/lab/loadgen.h"
+#include "inferlab/lab/scenario.h"
 #include "support/cli.h"
 #include "support/onnx_builder.h"
 

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <filesystem>
 
-#include "backends/backend.h"
-#include "backends/tiny_model.h"
-#include "bench/loadgen.h"
+#include "inferlab/lab/backend.h"
+#include "inferlab/lab/loadgen.h"
+#include "inferlab/lab/tiny_model.h"
 #include "ir/error.h"
 
 namespace fs = std::filesystem;

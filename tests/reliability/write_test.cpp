@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "bench/results_db.h"
+#include "inferlab/lab/output_file.h"
+#include "inferlab/lab/results_db.h"
 #include "ir/error.h"
-#include "ir/output_file.h"
 #include "support/cli.h"
 #include "support/onnx_builder.h"
 

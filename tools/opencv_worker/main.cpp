@@ -17,9 +17,9 @@
 #include <opencv2/dnn.hpp>
 #include <thread>
 
-#include "backends/backend.h"
-#include "bench/loadgen.h"
-#include "frontends/tensor_file.h"
+#include "inferlab/lab/backend.h"
+#include "inferlab/lab/loadgen.h"
+#include "inferlab/lab/tensor_file.h"
 #include "opencv_compat.h"
 
 using nlohmann::json;

@@ -2,7 +2,7 @@
 // Numerical agreement of two backends' outputs on the same inputs (inferlab compare).
 #include <string>
 
-#include "backends/backend.h"
+#include "inferlab/lab/backend.h"
 
 namespace inferlab::backends {
 

@@ -2,7 +2,7 @@
 // Tensors as files: ONNX TensorProto (.pb) and NumPy (.npy, little-endian, C order).
 #include <string>
 
-#include "ir/tensor.h"
+#include "inferlab/tensor.h"
 
 namespace inferlab {
 

@@ -10,6 +10,8 @@ namespace inferlab::bench {
 std::vector<int> first_cores(int k);
 // Physical cores this process may use.
 int available_physical_cores();
+// Logical CPUs this process may use (its affinity mask): what streams x threads must fit in.
+int available_cpu_count();
 
 // Sets the calling thread's CPU mask to `cpus` for its lifetime, restoring the old mask after.
 class ScopedCpuMask {

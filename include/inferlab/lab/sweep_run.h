@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "backends/backend.h"
-#include "bench/results_store.h"
-#include "bench/scenario.h"
-#include "bench/sweep.h"
+#include "inferlab/lab/backend.h"
+#include "inferlab/lab/results_store.h"
+#include "inferlab/lab/scenario.h"
+#include "inferlab/lab/sweep.h"
 
 namespace inferlab::bench {
 

@@ -8,12 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "bench/loadgen.h"
-#include "bench/report.h"
-#include "data/calibration.h"
+#include "inferlab/error.h"
 #include "inferlab/inferlab.h"
-#include "ir/error.h"
-#include "ir/graph.h"
+#include "inferlab/lab/calibration.h"
+#include "inferlab/lab/loadgen.h"
+#include "inferlab/lab/report.h"
 
 namespace inferlab::backends {
 
@@ -69,6 +68,9 @@ class Backend {
   // Peak resident memory of the process that runs the inferences, in MiB.
   virtual double peak_rss_mb() = 0;
 };
+
+// Whether the native backend has the engine `name` ("optimized", "reference") in this build.
+bool native_engine_available(const std::string& name);
 
 // "native", "onnxruntime", "opencv", "pytorch".
 const std::vector<std::string>& backend_names();

@@ -7,11 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "analysis/bandwidth.h"
-#include "analysis/model_stats.h"
 #include "inferlab/inferlab.h"
-#include "ir/error.h"
-#include "ir/graph.h"
+#include "inferlab/lab/bandwidth.h"
+#include "inferlab/lab/model_stats.h"
 
 namespace inferlab {
 

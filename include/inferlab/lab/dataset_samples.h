@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/backend.h"
+#include "inferlab/lab/backend.h"
 
 namespace inferlab::bench {
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "bench/loadgen.h"
-#include "bench/stats.h"
-#include "fleet/mpi_session.h"
+#include "inferlab/lab/loadgen.h"
+#include "inferlab/lab/mpi_session.h"
+#include "inferlab/lab/stats.h"
 
 namespace inferlab::fleet {
 

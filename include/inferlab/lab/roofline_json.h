@@ -2,7 +2,7 @@
 // JSON forms of the roofline results (stored in results.db, drawn by `inferlab report`).
 #include <nlohmann/json.hpp>
 
-#include "analysis/roofline.h"
+#include "inferlab/lab/roofline.h"
 
 namespace inferlab {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/loadgen.h"
-#include "bench/stats.h"
+#include "inferlab/lab/loadgen.h"
+#include "inferlab/lab/stats.h"
 
 namespace inferlab::bench {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/stats.h"
+#include "inferlab/lab/stats.h"
 
 namespace inferlab::bench {
 

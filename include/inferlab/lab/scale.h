@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/results_store.h"
-#include "bench/sweep_run.h"
+#include "inferlab/lab/results_store.h"
+#include "inferlab/lab/sweep_run.h"
 
 namespace inferlab::bench {
 

@@ -3,7 +3,7 @@
 // engine tests and backend comparisons.
 #include <string>
 
-#include "ir/tensor.h"
+#include "inferlab/tensor.h"
 
 namespace inferlab {
 

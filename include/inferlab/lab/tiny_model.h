@@ -2,7 +2,7 @@
 // Tiny ONNX models written with the protobuf API: for the harness overhead check and tests.
 #include <string>
 
-#include "ir/shape.h"
+#include "inferlab/shape.h"
 
 namespace inferlab::backends {
 

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "bench/scenario.h"
+#include "inferlab/lab/scenario.h"
 
 namespace inferlab::bench {
 

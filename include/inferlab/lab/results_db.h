@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/results_store.h"
+#include "inferlab/lab/results_store.h"
 
 struct sqlite3;
 

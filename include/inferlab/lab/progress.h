@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "bench/loadgen.h"
+#include "inferlab/lab/loadgen.h"
 
 namespace inferlab::bench {
 
