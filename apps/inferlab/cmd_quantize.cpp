@@ -70,9 +70,9 @@ void run_quantize(const QuantizeCliOptions& o) {
     write_file_atomically(o.calibration_list, list, "--calibration-list file");
   });
   print_report(r);
-  if (r.calibration_samples < cal.inputs.size())
+  if (r.calibration_images < r.images_loaded)
     fmt::print("the model's batch is fixed: calibrated on {} of the {} images (whole batches)\n",
-               r.calibration_samples, cal.inputs.size());
+               r.calibration_images, r.images_loaded);
   for (std::size_t i = 0; i < r.auto_kept.size(); ++i)
     fmt::print("kept in f32 for the error target: {} (model output error now {:.3f}%)\n",
                r.auto_kept[i], 100 * r.auto_errors[i]);

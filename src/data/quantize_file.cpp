@@ -29,7 +29,9 @@ QuantizeFileResult quantize_file(const QuantizeFileOptions& o, const Calibration
   out.auto_kept = r.auto_kept;
   out.auto_errors = r.auto_errors;
   out.output_error = r.output_error;
-  out.error_samples = std::min(o.quantize.error_samples, cal.inputs.size());
+  out.error_samples = r.error_samples;
+  out.calibration_images = r.calibration_samples;
+  out.images_loaded = cal.inputs.size();
   return out;
 }
 

@@ -68,6 +68,8 @@ struct QuantizeFileResult {
   std::vector<double> auto_errors;     // output error after keeping each of them
   double output_error = 0;             // relative L2 error of the model outputs
   std::size_t error_samples = 0;       // calibration images the errors were measured on
+  std::size_t calibration_images = 0;  // images calibrated on: whole batches of a fixed batch
+  std::size_t images_loaded = 0;       // images read from the dataset
 };
 
 // The calibration images chosen, told before the (long) calibration run starts.
