@@ -305,7 +305,7 @@ void run_accuracy(AccuracyOptions o) {  // a copy: records what was compiled
   if (status) throw Exit{status};
 }
 
-void setup(CLI::App& root) {
+void setup_accuracy(CLI::App& root) {
   auto o = std::make_shared<AccuracyOptions>();
   auto* cmd = root.add_subcommand("accuracy", "Accuracy of a model on a labelled dataset");
   cmd->add_option("model", o->model, "model (.onnx, .prototxt, .xml)")->required();
@@ -361,5 +361,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_accuracy);
 }  // namespace inferlab::cli

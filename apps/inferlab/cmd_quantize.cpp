@@ -93,7 +93,7 @@ void run_quantize(const QuantizeCliOptions& o) {
       100 * r.output_error, std::min(qo.error_samples, cal.inputs.size()), o.output);
 }
 
-void setup(CLI::App& root) {
+void setup_quantize(CLI::App& root) {
   auto o = std::make_shared<QuantizeCliOptions>();
   auto* cmd = root.add_subcommand(
       "quantize", "Post-training INT8 quantization to a QDQ ONNX model, calibrated on images");
@@ -122,5 +122,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_quantize);
 }  // namespace inferlab::cli
