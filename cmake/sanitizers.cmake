@@ -1,7 +1,7 @@
 # Sanitizer and fuzzing builds (docs/reliability.md). Included from the top-level CMakeLists.
 #   INFERLAB_SANITIZE  AddressSanitizer + UndefinedBehaviorSanitizer (gcc or clang)
-#   INFERLAB_FUZZ      clang only: instruments for libFuzzer (-fsanitize=fuzzer-no-link) and builds
-#                      the fuzz targets in fuzz/
+#   INFERLAB_FUZZ      clang only: builds the fuzz targets in fuzz/, which instruments the libraries
+#                      they reach for libFuzzer (-fsanitize=fuzzer-no-link; fuzz/CMakeLists.txt)
 #   INFERLAB_TSAN      clang only: ThreadSanitizer; run with OMP_TOOL_LIBRARIES=libarcher.so so
 #                      libomp's own synchronisation is visible to it (scripts/test.sh tsan stage)
 option(INFERLAB_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
@@ -29,9 +29,6 @@ if(INFERLAB_SANITIZE)
     add_compile_options(-fno-sanitize=vptr)
     add_link_options(-fno-sanitize=vptr)
   endif()
-endif()
-if(INFERLAB_FUZZ)
-  add_compile_options(-fsanitize=fuzzer-no-link)
 endif()
 if(INFERLAB_TSAN)
   add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)

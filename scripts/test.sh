@@ -7,6 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # As in scripts/build.sh: ccache keys on checkout-relative paths (the TSan stage runs cmake itself).
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+# The sanitizer trees compile at -O1 with line tables only (stack traces keep file:line): their
+# cold compile is the longest part of a fresh CI run, and the reference engine under ASan ran
+# ResNet-50 in the same CPU time as at -O2 -g (docs/bench.md "How long CI takes").
+san_build=(-DCMAKE_BUILD_TYPE=RelWithDebInfo
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG")
 
 stage_format() {
   local files
@@ -42,7 +47,7 @@ stage_fleet() {
 # clang 14, ASan+UBSan, -fsanitize=fuzzer-no-link: the unit tests (model-level tests named *Slow*
 # excluded) and each fuzz target for ~20 s, two at a time (docs/reliability.md).
 stage_clang_asan() {
-  CC=clang-14 CXX=clang++-14 scripts/build.sh build-clang-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  CC=clang-14 CXX=clang++-14 scripts/build.sh build-clang-asan "${san_build[@]}" \
     -DINFERLAB_SANITIZE=ON -DINFERLAB_FUZZ=ON
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-clang-asan --output-on-failure -j"$(nproc)" --timeout 1800 -E "Slow" \
@@ -54,8 +59,8 @@ stage_clang_asan() {
 # OpenMP's own fork/join synchronisation (libomp is not instrumented), so it reports no false
 # races; oneDNN and other uninstrumented libraries are ignored.
 stage_tsan() {
-  CC=clang-14 CXX=clang++-14 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DINFERLAB_TSAN=ON >/dev/null
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-tsan -G Ninja "${san_build[@]}" -DINFERLAB_TSAN=ON \
+    >/dev/null
   ninja -C build-tsan -j"$(nproc)" test_engine test_bench inferlab
   local archer=/usr/lib/llvm-14/lib/libarcher.so
   export OMP_TOOL_LIBRARIES=$archer

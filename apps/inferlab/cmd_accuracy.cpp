@@ -154,7 +154,7 @@ void run_accuracy(AccuracyCliOptions o) {
   if (status) throw Exit{status};
 }
 
-void setup(CLI::App& root) {
+void setup_accuracy(CLI::App& root) {
   auto c = std::make_shared<AccuracyCliOptions>();
   data::AccuracyOptions* o = &c->run;
   auto* cmd = root.add_subcommand("accuracy", "Accuracy of a model on a labelled dataset");
@@ -211,5 +211,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_accuracy);
 }  // namespace inferlab::cli

@@ -213,7 +213,7 @@ void run_bench(BenchCmd& c) {
   if (db) fmt::print("recorded in {}\n", db->location());
 }
 
-void setup(CLI::App& root) {
+void setup_bench(CLI::App& root) {
   auto c = std::make_shared<BenchCmd>();
   auto* cmd = root.add_subcommand("bench", "Benchmark a model (scenarios, repetitions, backends)");
   cmd->add_option("model", c->args.model, "model file (.onnx, .prototxt, .xml)");
@@ -234,5 +234,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_bench);
 }  // namespace inferlab::cli

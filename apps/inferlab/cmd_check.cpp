@@ -157,7 +157,7 @@ void run_check(const CheckOptions& o) {
   if (failed) throw Exit{1};
 }
 
-void setup(CLI::App& root) {
+void setup_check(CLI::App& root) {
   auto o = std::make_shared<CheckOptions>();
   auto* cmd =
       root.add_subcommand("check", "Run ONNX test-runner cases and compare with reference outputs");
@@ -170,5 +170,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_check);
 }  // namespace inferlab::cli

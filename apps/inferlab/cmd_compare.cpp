@@ -115,7 +115,7 @@ void run_compare(CompareCmd& c) {
   if (db) fmt::print("recorded in {}\n", db->location());
 }
 
-void setup(CLI::App& root) {
+void setup_compare(CLI::App& root) {
   auto c = std::make_shared<CompareCmd>();
   auto* cmd = root.add_subcommand(
       "compare", "Benchmark a model on several backends; check their outputs agree");
@@ -129,5 +129,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_compare);
 }  // namespace inferlab::cli

@@ -17,7 +17,7 @@ void print_dot_peak(const char* what, const char* unit, const DotPeak& p, int re
              unit, p.isa, p.independent_chains, reps);
 }
 
-void setup(CLI::App& root) {
+void setup_peak(CLI::App& root) {
   auto* cmd = root.add_subcommand("peak", "Measure the FP32, BF16 and INT8 peaks of one core");
   auto reps = std::make_shared<int>(5);
   cmd->add_option("--repetitions", *reps, "timed repetitions (best is reported)")
@@ -32,5 +32,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_peak);
 }  // namespace inferlab::cli

@@ -90,7 +90,7 @@ void run_quantize(const QuantizeCliOptions& o) {
       100 * r.output_error, r.error_samples, o.output);
 }
 
-void setup(CLI::App& root) {
+void setup_quantize(CLI::App& root) {
   auto o = std::make_shared<QuantizeCliOptions>();
   auto* cmd = root.add_subcommand(
       "quantize", "Post-training INT8 quantization to a QDQ ONNX model, calibrated on images");
@@ -119,5 +119,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_quantize);
 }  // namespace inferlab::cli

@@ -40,7 +40,7 @@ void run_report_command(const ReportArgs& c) {
 
 namespace {
 
-void setup(CLI::App& root) {
+void setup_report(CLI::App& root) {
   auto c = std::make_shared<ReportArgs>();
   auto* cmd = root.add_subcommand("report", "Write an HTML report (and CSV/JSON) from results.db");
   cmd->add_option(
@@ -55,5 +55,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_report);
 }  // namespace inferlab::cli

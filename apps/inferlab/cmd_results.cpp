@@ -103,7 +103,7 @@ void run(const ResultsOptions& o) {
   print_table(rows, db->location());
 }
 
-void setup(CLI::App& root) {
+void setup_results(CLI::App& root) {
   auto o = std::make_shared<ResultsOptions>();
   auto* cmd = root.add_subcommand("results", "List, export or merge recorded benchmark results");
   cmd->add_option("--db", o->db,
@@ -124,5 +124,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_results);
 }  // namespace inferlab::cli

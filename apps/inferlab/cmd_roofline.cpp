@@ -148,7 +148,7 @@ void run_roofline_command(const RooflineArgs& c) {
 
 namespace {
 
-void setup(CLI::App& root) {
+void setup_roofline(CLI::App& root) {
   auto c = std::make_shared<RooflineArgs>();
   auto* cmd =
       root.add_subcommand("roofline", "Ceilings by microbenchmarks and layers on the roofline");
@@ -172,5 +172,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_roofline);
 }  // namespace inferlab::cli

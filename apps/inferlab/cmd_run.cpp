@@ -129,7 +129,7 @@ void run(const RunOptions& o) {
              cm.compile_ms(), ms);
 }
 
-void setup(CLI::App& root) {
+void setup_run(CLI::App& root) {
   auto o = std::make_shared<RunOptions>();
   auto* cmd = root.add_subcommand("run", "Run a model once on given or random inputs");
   cmd->add_option("model", o->model, "model file (.onnx, .prototxt, .xml)")->required();
@@ -158,5 +158,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_run);
 }  // namespace inferlab::cli

@@ -120,7 +120,7 @@ std::vector<bench::ScalePoint> run_scale_command(const ScaleArgs& c) {
 
 namespace {
 
-void setup(CLI::App& root) {
+void setup_scale(CLI::App& root) {
   auto c = std::make_shared<ScaleArgs>();
   auto* cmd =
       root.add_subcommand("scale", "Throughput and latency on 1..k cores: S(k), efficiency");
@@ -145,5 +145,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_scale);
 }  // namespace inferlab::cli

@@ -41,7 +41,7 @@ std::vector<fleet::SlurmTask> read_tasks(const std::string& path) {
   return tasks;
 }
 
-void setup(CLI::App& root) {
+void setup_slurm(CLI::App& root) {
   auto c = std::make_shared<SlurmCmd>();
   auto* cmd = root.add_subcommand(
       "slurm", "Run a list of inferlab invocations (one per line) as a Slurm job array");
@@ -59,5 +59,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_slurm);
 }  // namespace inferlab::cli

@@ -294,7 +294,7 @@ void run(StudyCmd& c) {
              took > B ? ": OVER BUDGET" : "");
 }
 
-void setup(CLI::App& root) {
+void setup_study(CLI::App& root) {
   auto c = std::make_shared<StudyCmd>();
   auto* cmd = root.add_subcommand(
       "study", "Sweep, precisions, scaling, roofline, accuracy and one HTML report");
@@ -320,5 +320,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_study);
 }  // namespace inferlab::cli

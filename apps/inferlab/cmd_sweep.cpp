@@ -154,7 +154,7 @@ void run(SweepCmd& c) {
   run_sweep_command(c.args, c.json);
 }
 
-void setup(CLI::App& root) {
+void setup_sweep(CLI::App& root) {
   auto c = std::make_shared<SweepCmd>();
   auto* cmd = root.add_subcommand("sweep", "Measure a grid of configurations, find the best");
   add_sweep_options(cmd, c->args);
@@ -168,5 +168,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_sweep);
 }  // namespace inferlab::cli

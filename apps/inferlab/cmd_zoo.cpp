@@ -95,7 +95,7 @@ void run(const ZooCliOptions& o) {
   }
 }
 
-void setup(CLI::App& root) {
+void setup_zoo(CLI::App& root) {
   auto o = std::make_shared<ZooCliOptions>();
   auto* cmd = root.add_subcommand(
       "zoo", "Write a zoo model (resnet50, ssd300, mobilenet_v2) as ONNX, or print its size");
@@ -113,5 +113,5 @@ void setup(CLI::App& root) {
 }
 
 }  // namespace
-INFERLAB_REGISTER_COMMAND(setup);
+INFERLAB_REGISTER_COMMAND(setup_zoo);
 }  // namespace inferlab::cli

@@ -23,14 +23,14 @@ std::string one_line(const char* msg) {
 // A key unlikely to clash with other users of advisory locks on the same server.
 constexpr long long kSchemaLock = 0x696e666572;  // "infer"
 
-const char* sql_type(ColumnType t) {
+const char* pg_sql_type(ColumnType t) {
   return t == ColumnType::text ? "TEXT" : t == ColumnType::integer ? "BIGINT" : "DOUBLE PRECISION";
 }
 
-std::string create_table_sql() {
+std::string pg_create_table_sql() {
   std::string sql = "CREATE TABLE IF NOT EXISTS measurements (id BIGSERIAL PRIMARY KEY";
   for (const auto& c : result_columns()) {
-    sql += std::string(", ") + c.name + " " + sql_type(c.type);
+    sql += std::string(", ") + c.name + " " + pg_sql_type(c.type);
   }
   return sql + ", result TEXT NOT NULL)";
 }
@@ -70,10 +70,10 @@ PgResultsStore::PgResultsStore(const std::string& url) : where_(redact_url(url))
   exec("BEGIN");
   try {
     exec(fmt::format("SELECT pg_advisory_xact_lock({})", kSchemaLock));
-    exec(create_table_sql());
+    exec(pg_create_table_sql());
     for (const auto& c : result_columns())  // columns added since the table was created
       exec(fmt::format("ALTER TABLE measurements ADD COLUMN IF NOT EXISTS {} {}", c.name,
-                       sql_type(c.type)));
+                       pg_sql_type(c.type)));
     exec("CREATE INDEX IF NOT EXISTS measurements_run_id ON measurements (run_id)");
     exec("COMMIT");
   } catch (...) {
@@ -103,7 +103,7 @@ std::int64_t PgResultsStore::insert(const nlohmann::json& row, bool skip_existin
     auto it = row.find(c.name);
     p.add(it == row.end() ? nullptr : &*it);
     cols += std::string(c.name) + ", ";
-    marks += fmt::format("${}::{}, ", ++n, sql_type(c.type));
+    marks += fmt::format("${}::{}, ", ++n, pg_sql_type(c.type));
   }
   const nlohmann::json whole = row.dump();
   p.add(&whole);

@@ -8,9 +8,6 @@
 namespace inferlab::zoo {
 namespace {
 
-// The linear bottleneck's BN starts small where a residual add follows (see resnet50.cpp).
-constexpr BnInit kResidualBn{0.2, 0.3};
-
 std::string conv_bn_relu6(ModelBuilder& b, const std::string& x, const std::string& p,
                           const ConvSpec& s) {
   const std::string y = b.batchnorm(b.conv(x, p + ".0", s), p + ".1", s.out);

@@ -30,6 +30,11 @@ struct BnInit {
   double gamma_lo = 0.8, gamma_hi = 1.2;
 };
 
+// The last BN of a residual branch starts small (as with torchvision's zero_init_residual, but
+// not zero, so the branch still matters): the residual stream then grows by a factor of about
+// 1 + 0.25^2 per block instead of doubling, and the logits stay in a sane range.
+inline constexpr BnInit kResidualBn{0.2, 0.3};
+
 class ModelBuilder {
  public:
   ModelBuilder(const std::string& graph_name, std::uint64_t seed);

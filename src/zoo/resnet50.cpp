@@ -8,11 +8,6 @@
 namespace inferlab::zoo {
 namespace {
 
-// The last BN of each residual branch starts small (as with torchvision's zero_init_residual,
-// but not zero, so the branch still matters): the residual stream then grows by a factor of
-// about 1 + 0.25^2 per block instead of doubling, and the logits stay in a sane range.
-constexpr BnInit kResidualBn{0.2, 0.3};
-
 std::string bottleneck(ModelBuilder& b, const std::string& x, const std::string& p, std::int64_t in,
                        std::int64_t planes, std::int64_t stride) {
   const std::int64_t out = planes * 4;

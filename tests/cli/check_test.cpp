@@ -7,18 +7,13 @@
 #include "inferlab/lab/tensor_file.h"
 #include "support/cli.h"
 #include "support/onnx_builder.h"
+#include "support/op_test_util.h"  // f32
 
 using namespace inferlab;
 using namespace inferlab::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-Tensor f32(Shape s, std::vector<float> v) {
-  Tensor t(DType::f32, std::move(s));
-  std::copy(v.begin(), v.end(), t.data<float>());
-  return t;
-}
 
 // A test-runner case: gemm_model (dynamic batch) with one data set of batch 2. `y` is the
 // expected output written to output_0.pb.

@@ -5,17 +5,12 @@
 #include "inferlab/lab/tensor_file.h"
 #include "support/cli.h"
 #include "support/onnx_builder.h"
+#include "support/op_test_util.h"  // f32
 
 using namespace inferlab;
 using namespace inferlab::test;
 
 namespace {
-
-Tensor f32(Shape s, std::vector<float> v) {
-  Tensor t(DType::f32, std::move(s));
-  std::copy(v.begin(), v.end(), t.data<float>());
-  return t;
-}
 
 std::string run_ref(const std::string& args) {
   return "run --engine reference " + args;

@@ -56,13 +56,14 @@ TEST(DataPriors, BadSpecsThrow) {
   EXPECT_THROW(ultraface_priors(320, 240, {{10}}, {8, 16}), Error);
 }
 
-Detection det(int label, float score, float x1, float y1, float x2, float y2) {
+Detection scored_box(int label, float score, float x1, float y1, float x2, float y2) {
   return {label, score, x1, y1, x2, y2};
 }
 
 TEST(DataNms, SuppressesOverlapsKeepsTheBest) {
-  std::vector<Detection> d = {det(0, 0.8f, 0, 0, 10, 10), det(0, 0.9f, 1, 0, 11, 10),
-                              det(0, 0.7f, 20, 20, 30, 30), det(0, 0.6f, 0, 0, 10, 5)};
+  std::vector<Detection> d = {scored_box(0, 0.8f, 0, 0, 10, 10), scored_box(0, 0.9f, 1, 0, 11, 10),
+                              scored_box(0, 0.7f, 20, 20, 30, 30),
+                              scored_box(0, 0.6f, 0, 0, 10, 5)};
   // IoU(0,1) = 90/110 = 0.82; IoU(1,3) = 45/105 = 0.43; IoU(0,3) = 50/100 = 0.5.
   EXPECT_NEAR(iou(d[0], d[1]), 90.0f / 110, 1e-6);
   auto keep = nms(d, 0.45f);

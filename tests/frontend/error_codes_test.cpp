@@ -10,7 +10,7 @@ namespace {
 
 // The code and message of what `f` throws; fails the test when it throws nothing.
 template <typename F>
-std::pair<ErrorCode, std::string> error_of(F f) {
+std::pair<ErrorCode, std::string> code_and_message_of(F f) {
   try {
     f();
   } catch (const Error& e) {
@@ -23,7 +23,7 @@ std::pair<ErrorCode, std::string> error_of(F f) {
 TEST(ErrorCodes, MissingFileIsIo) {
   TempDir dir("codes");
   const std::string path = dir / "absent.onnx";
-  const auto [code, what] = error_of([&] { Core().read_model(path); });
+  const auto [code, what] = code_and_message_of([&] { Core().read_model(path); });
   EXPECT_EQ(code, ErrorCode::io) << what;
   EXPECT_NE(what.find(path), std::string::npos) << what;
 }
@@ -32,7 +32,7 @@ TEST(ErrorCodes, GarbageFileIsInvalidModel) {
   TempDir dir("codes");
   const std::string path = dir / "garbage.onnx";
   write_bytes(path, "this is not a protobuf \xff\xff\xff");
-  const auto [code, what] = error_of([&] { Core().read_model(path); });
+  const auto [code, what] = code_and_message_of([&] { Core().read_model(path); });
   EXPECT_EQ(code, ErrorCode::invalid_model) << what;
 }
 
@@ -42,7 +42,7 @@ TEST(ErrorCodes, BadNodeIsInvalidModelNamingTheNode) {
   b.input("x", {1, 4}).output("y", {1, 4});
   b.node("Relu", {"x", "x"}, {"y"}, "two_input_relu");  // Relu takes one input
   b.save(dir / "bad.onnx");
-  const auto [code, what] = error_of([&] { Core().compile_model(dir / "bad.onnx"); });
+  const auto [code, what] = code_and_message_of([&] { Core().compile_model(dir / "bad.onnx"); });
   EXPECT_EQ(code, ErrorCode::invalid_model) << what;
   EXPECT_NE(what.find("two_input_relu"), std::string::npos) << what;
 }
@@ -53,7 +53,8 @@ TEST(ErrorCodes, UnknownOperatorIsUnsupported) {
   b.input("x", {1, 4}).output("y", {1, 4});
   b.node("NoSuchOp", {"x"}, {"y"}, "mystery");
   b.save(dir / "unknown.onnx");
-  const auto [code, what] = error_of([&] { Core().compile_model(dir / "unknown.onnx"); });
+  const auto [code, what] =
+      code_and_message_of([&] { Core().compile_model(dir / "unknown.onnx"); });
   EXPECT_EQ(code, ErrorCode::unsupported_operation) << what;
   EXPECT_THROW(Core().compile_model(dir / "unknown.onnx"), Unsupported);
 }
@@ -62,7 +63,9 @@ TEST(ErrorCodes, BadInputTensorIsInvalidArgument) {
   TempDir dir("codes");
   relu_model().save(dir / "relu.onnx");
   InferRequest r = Core().compile_model(dir / "relu.onnx").create_infer_request();
-  const auto [code, what] = error_of([&] { r.set_tensor("x", Tensor(DType::f32, {2, 4})); });
+  const auto [code, what] = code_and_message_of([&] {
+    r.set_tensor("x", Tensor(DType::f32, {2, 4}));
+  });
   EXPECT_EQ(code, ErrorCode::invalid_argument) << what;
   EXPECT_NE(what.find("input 'x'"), std::string::npos) << what;
 }

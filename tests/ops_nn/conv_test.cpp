@@ -9,12 +9,6 @@ using V = std::vector<std::int64_t>;
 
 namespace {
 
-Tensor iota(Shape s, float start = 0) {
-  Tensor t(DType::f32, std::move(s));
-  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = start + static_cast<float>(i);
-  return t;
-}
-
 Tensor ones(Shape s) {
   Tensor t(DType::f32, std::move(s));
   for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = 1;

@@ -7,16 +7,6 @@ using namespace inferlab::test;
 
 using V = std::vector<std::int64_t>;
 
-namespace {
-
-Tensor iota(Shape s, float start) {
-  Tensor t(DType::f32, std::move(s));
-  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = start + static_cast<float>(i);
-  return t;
-}
-
-}  // namespace
-
 TEST(MaxPool, Basic2D) {
   const auto r = run_op("MaxPool", {{iota({1, 1, 3, 3}, 0)}}, attrs({{"kernel_shape", V{2, 2}}}));
   EXPECT_EQ(r.value(0).shape, (Shape{1, 1, 2, 2}));

@@ -10,15 +10,6 @@ using namespace inferlab;
 using namespace inferlab::test;
 
 namespace {
-Tensor u8(Shape s, std::vector<std::uint8_t> v) {
-  return make<std::uint8_t>(std::move(s), std::move(v));
-}
-Tensor s8(Shape s, std::vector<std::int8_t> v) {
-  return make<std::int8_t>(std::move(s), std::move(v));
-}
-Tensor scalar(float v) {
-  return f32({}, {v});
-}
 template <typename T>
 Tensor random_q(Shape s, unsigned seed) {
   Tensor t(dtype_of<T>(), std::move(s));

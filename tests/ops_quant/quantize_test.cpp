@@ -7,15 +7,6 @@ using namespace inferlab;
 using namespace inferlab::test;
 
 namespace {
-Tensor u8(Shape s, std::vector<std::uint8_t> v) {
-  return make<std::uint8_t>(std::move(s), std::move(v));
-}
-Tensor s8(Shape s, std::vector<std::int8_t> v) {
-  return make<std::int8_t>(std::move(s), std::move(v));
-}
-Tensor scalar(float v) {
-  return f32({}, {v});
-}
 
 // The message of the Error a run throws ("" when none is thrown).
 std::string error_of(const std::function<void()>& f) {

@@ -27,6 +27,22 @@ inline Tensor i64(Shape s, std::vector<std::int64_t> v) {
 inline Tensor i32(Shape s, std::vector<std::int32_t> v) {
   return make<std::int32_t>(std::move(s), std::move(v));
 }
+inline Tensor u8(Shape s, std::vector<std::uint8_t> v) {
+  return make<std::uint8_t>(std::move(s), std::move(v));
+}
+inline Tensor s8(Shape s, std::vector<std::int8_t> v) {
+  return make<std::int8_t>(std::move(s), std::move(v));
+}
+// A rank-0 f32 tensor (a scale, a constant operand).
+inline Tensor scalar(float v) {
+  return f32({}, {v});
+}
+// f32 values start, start + 1, ... in row-major order.
+inline Tensor iota(Shape s, float start = 0) {
+  Tensor t(DType::f32, std::move(s));
+  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = start + static_cast<float>(i);
+  return t;
+}
 
 // An input of the node: a runtime value, or a constant (as initializers and folded values are).
 // An empty tensor marks an absent optional input ("").
