@@ -7,17 +7,15 @@
 #include <chrono>
 #include <cstring>
 
+#include "analysis/peak_loop.h"
 #include "inferlab/lab/fma_peak.h"
 
 namespace inferlab {
 namespace {
 
-constexpr long kIterations = 20'000'000;
-constexpr int kChains = 12;  // > latency x ports of the dot-product units
-
-double elapsed_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
+using peak_loop::elapsed_since;
+using peak_loop::kChains;
+using peak_loop::kIterations;
 
 // Independent accumulator chains; the increments are small so that nothing overflows (int8:
 // 4 per lane per step, 8e7 at the end) or saturates (bf16: f32 accumulators).

@@ -1,4 +1,5 @@
 #include "inferlab/lab/fma_peak.h"
+#include "analysis/peak_loop.h"
 
 #include <immintrin.h>
 
@@ -9,12 +10,9 @@
 namespace inferlab {
 namespace {
 
-constexpr long kIterations = 20'000'000;
-constexpr int kChains = 12;  // > latency (4) x ports (2): keeps both FMA pipes busy
-
-double elapsed_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
+using peak_loop::elapsed_since;
+using peak_loop::kChains;
+using peak_loop::kIterations;
 
 // Each chain is a dependent series of FMAs; chains are independent. The values stay bounded
 // (x*a + b with a just under 1) so nothing becomes denormal or infinite. The loop body is the same

@@ -10,7 +10,7 @@
 namespace inferlab::data {
 namespace {
 
-std::map<std::string, DetectionConfig> make_presets() {
+std::map<std::string, DetectionConfig> make_detection_presets() {
   std::map<std::string, DetectionConfig> m;
   DetectionConfig c;
   c.name = "ssd300";
@@ -33,8 +33,8 @@ std::map<std::string, DetectionConfig> make_presets() {
   return m;
 }
 
-const std::map<std::string, DetectionConfig>& presets() {
-  static const auto m = make_presets();
+const std::map<std::string, DetectionConfig>& detection_presets() {
+  static const auto m = make_detection_presets();
   return m;
 }
 
@@ -42,13 +42,13 @@ const std::map<std::string, DetectionConfig>& presets() {
 
 std::vector<std::string> detection_preset_names() {
   std::vector<std::string> n;
-  for (const auto& [k, v] : presets()) n.push_back(k);
+  for (const auto& [k, v] : detection_presets()) n.push_back(k);
   return n;
 }
 
 DetectionConfig detection_preset(const std::string& name) {
-  auto it = presets().find(name);
-  if (it == presets().end()) {
+  auto it = detection_presets().find(name);
+  if (it == detection_presets().end()) {
     std::string known;
     for (const auto& k : detection_preset_names()) known += (known.empty() ? "" : ", ") + k;
     fail("unknown detection preset '{}' (known: {})", name, known);

@@ -18,7 +18,7 @@ namespace {
 constexpr std::array<float, 3> kImagenetMean{0.485f, 0.456f, 0.406f};
 constexpr std::array<float, 3> kImagenetStd{0.229f, 0.224f, 0.225f};
 
-std::map<std::string, PreprocessConfig> make_presets() {
+std::map<std::string, PreprocessConfig> make_preprocess_presets() {
   std::map<std::string, PreprocessConfig> m;
   PreprocessConfig c;
   // torchvision's ImageNet evaluation: Resize(256), CenterCrop(224), ToTensor, Normalize.
@@ -81,8 +81,8 @@ std::map<std::string, PreprocessConfig> make_presets() {
   return m;
 }
 
-const std::map<std::string, PreprocessConfig>& presets() {
-  static const auto m = make_presets();
+const std::map<std::string, PreprocessConfig>& preprocess_presets() {
+  static const auto m = make_preprocess_presets();
   return m;
 }
 
@@ -159,13 +159,13 @@ void fill_typed(const Image& img, const PreprocessConfig& cfg, T* out) {
 
 std::vector<std::string> preset_names() {
   std::vector<std::string> n;
-  for (const auto& [k, v] : presets()) n.push_back(k);
+  for (const auto& [k, v] : preprocess_presets()) n.push_back(k);
   return n;
 }
 
 PreprocessConfig preset(const std::string& name) {
-  auto it = presets().find(name);
-  if (it == presets().end()) {
+  auto it = preprocess_presets().find(name);
+  if (it == preprocess_presets().end()) {
     std::string known;
     for (const auto& k : preset_names()) known += (known.empty() ? "" : ", ") + k;
     fail("unknown preprocessing preset '{}' (known: {})", name, known);

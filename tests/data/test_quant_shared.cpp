@@ -13,22 +13,14 @@
 #include "frontends/model_file.h"
 #include "inferlab/lab/agreement.h"
 #include "quant/qdq_onnx.h"
+#include "support/shared_data.h"
 
 namespace inferlab::data {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kShared = INFERLAB_SHARED_DATA;
-
-bool full_run() {
-  const char* e = std::getenv("INFERLAB_ACCEPTANCE");
-  return e && std::string(e) == "1";
-}
-
-#define REQUIRE_SHARED(rel)                                              \
-  if (!fs::exists(kShared + "/" + (rel)))                                \
-  GTEST_SKIP() << "shared test data absent (" << kShared << "/" << (rel) \
-               << "): see ../shared/data/README.md"
+using ::inferlab::test::full_run;
+using ::inferlab::test::kShared;
 
 // Quantizes `model` calibrated on `samples` images of `dataset`, writes the QDQ file and
 // returns its path.

@@ -9,27 +9,20 @@
 
 #include "bench/backend_runner.h"
 #include "inferlab/lab/agreement.h"
+#include "support/shared_data.h"
 
 namespace inferlab::data {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kShared = INFERLAB_SHARED_DATA;
+using ::inferlab::test::full_run;
+using ::inferlab::test::kShared;
 
 std::string engine() {
   const char* e = std::getenv("INFERLAB_ACCURACY_ENGINE");
   return e && *e ? e : "optimized";
 }
-bool full_run() {
-  const char* e = std::getenv("INFERLAB_ACCEPTANCE");
-  return e && std::string(e) == "1";
-}
-
-#define REQUIRE_SHARED(rel)                                              \
-  if (!fs::exists(kShared + "/" + (rel)))                                \
-  GTEST_SKIP() << "shared test data absent (" << kShared << "/" << (rel) \
-               << "): see ../shared/data/README.md"
 
 // Compiles the model, or skips the test when the engine does not support it yet.
 #define OPEN_OR_SKIP(var, path, batch)                                                           \

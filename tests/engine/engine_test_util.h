@@ -105,6 +105,22 @@ inline std::string qdq(GraphBuilder& b, const std::string& x, const std::string&
                 {b.node("QuantizeLinear", p + "_q", {x, s, z}), s, z});
 }
 
+// Number of nodes of type `op` in `g`.
+inline int count_op(const Graph& g, const std::string& op) {
+  int n = 0;
+  for (const Node& node : g.nodes) n += node.op_type == op;
+  return n;
+}
+
+// One single-thread stream compiled for int8 (QDQ models), at `batch`.
+inline CompileOptions i8_options(std::int64_t batch = 1) {
+  CompileOptions o;
+  o.batch = batch;
+  o.threads_per_stream = 1;
+  o.precision = Precision::i8;
+  return o;
+}
+
 inline std::vector<Tensor> run_model(const CompiledModel& cm, const std::vector<Tensor>& inputs) {
   InferRequest r = cm.create_infer_request();
   for (std::size_t i = 0; i < inputs.size(); ++i) r.set_tensor(cm.inputs()[i].name, inputs[i]);

@@ -17,12 +17,6 @@ std::shared_ptr<Graph> prepared(const GraphBuilder& b) {
   return g;
 }
 
-int count_op(const Graph& g, const std::string& op) {
-  int n = 0;
-  for (const Node& node : g.nodes) n += node.op_type == op;
-  return n;
-}
-
 TEST(Passes, FoldBatchNormIntoConv) {
   GraphBuilder b;
   auto x = b.input("x", {1, 8, 10, 10});

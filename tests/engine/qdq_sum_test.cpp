@@ -55,13 +55,6 @@ std::shared_ptr<Graph> residual_net(Residual kind) {
   return b.graph();
 }
 
-CompileOptions i8_options() {
-  CompileOptions o;
-  o.threads_per_stream = 1;
-  o.precision = Precision::i8;
-  return o;
-}
-
 }  // namespace
 
 TEST(QdqSum, ResidualAddIsTheConvSumPostOpOnOneDnn) {

@@ -88,20 +88,6 @@ std::shared_ptr<Graph> qdq_net(std::int64_t batch, int relu_zp = 0, bool with_bn
   return b.graph();
 }
 
-CompileOptions i8_options(std::int64_t batch = 1) {
-  CompileOptions o;
-  o.batch = batch;
-  o.threads_per_stream = 1;
-  o.precision = Precision::i8;
-  return o;
-}
-
-int count_op(const Graph& g, const std::string& op) {
-  int n = 0;
-  for (const auto& node : g.nodes) n += node.op_type == op;
-  return n;
-}
-
 TEST(Qdq, PassRewritesConvAddReluAndPooling) {
   Graph g = *qdq_net(1);
   EXPECT_EQ(fuse_qdq(g), 4);  // three Conv, one Add
