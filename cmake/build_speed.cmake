@@ -5,6 +5,9 @@
 #                   nlohmann::json, fmt and GoogleTest code, which a batch compiles once. The engine
 #                   library stays one object per file (self-registering operators, and the file
 #                   developers touch most).
+#   A name defined file-locally in two files of one target clashes only when both land in the same
+#   batch, which depends on the file list: -DINFERLAB_UNITY_BATCH=0 (one batch per target) finds
+#   every clash at once; run it after adding files.
 option(INFERLAB_UNITY "Unity builds (batches of files) for the CLI, libraries and tests" ON)
 set(INFERLAB_UNITY_BATCH 8 CACHE STRING "Files per unity batch (INFERLAB_UNITY)")
 
