@@ -3,6 +3,7 @@
 #include <new>
 
 #include "fuzz_util.h"
+#include "inferlab/error.h"
 #include "inferlab/lab/tensor_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

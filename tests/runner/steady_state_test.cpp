@@ -33,7 +33,8 @@ namespace {
 thread_local bool counting = false;
 std::atomic<long> runner_allocs{0}, onednn_allocs{0};
 
-void note(void* caller) {
+// Only the replaced operator new below calls it, which sanitized builds leave out.
+[[maybe_unused]] void note(void* caller) {
   if (!counting) return;
   counting = false;  // dladdr must not count itself
   Dl_info info{};
