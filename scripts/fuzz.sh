@@ -3,6 +3,9 @@
 # Usage: scripts/fuzz.sh BUILD_DIR SECONDS_PER_TARGET [PARALLEL] [TARGET...]
 #   scripts/fuzz.sh build-clang-asan 20 2            # the test command's smoke (~20 s each)
 #   nice scripts/fuzz.sh build-clang-asan 3600 1     # the one-hour run per target (one core)
+#   FUZZ_BUDGET=cpu nice scripts/fuzz.sh build-clang-asan 3600 2   # one CPU-hour each, however
+#     busy the machine is: SECONDS counts the fuzzer's CPU seconds, run in chunks of at most
+#     10 minutes' wall time (a stopped run loses at most its last chunk's CPU from cpu.txt)
 # Seed corpora are generated here from ../shared/data, the ONNX conformance cases
 # (/usr/share/libonnx-testdata) and fuzz/seeds/; nothing generated is committed. Per target:
 # BUILD_DIR/fuzz/work/TARGET/{corpus,artifacts,log.txt}. Exit status 1 on any crash or sanitizer
@@ -74,6 +77,19 @@ dict_for() {
   esac
 }
 
+# Seconds still to run: wall seconds since START, or with FUZZ_BUDGET=cpu the CPU seconds summed
+# in CPU_FILE so far, capped at a 600-s chunk so a loaded machine still reaches the budget.
+budget_left() {
+  if [ "${FUZZ_BUDGET:-wall}" = cpu ]; then
+    local used
+    used=$(awk -F+ '{ s += $1 + $2 } END { printf "%.0f", s }' "$1")
+    local left=$((seconds - used))
+    echo $((left < 600 ? left : 600))
+  else
+    echo $((seconds - (SECONDS - $2)))
+  fi
+}
+
 run_one() {
   local t=$1 bin=$build/fuzz/$1 work=$build/fuzz/work/$1
   [ -x "$bin" ] || { echo "$t: $bin not built (configure with -DINFERLAB_FUZZ=ON)"; return 1; }
@@ -83,19 +99,20 @@ run_one() {
   local dict opts=()
   dict=$(dict_for "$t")
   [ -n "$dict" ] && opts+=("-dict=$root/$dict")
-  local rc=0 start=$SECONDS left restarts=0 TIMEFORMAT='%U+%S'
+  local rc=0 start=$SECONDS left restarts=0 chunk TIMEFORMAT='%U+%S'
   : >"$work/log.txt"
   : >"$work/cpu.txt"
   # One process (so `time` counts its CPU seconds, the figure docs/reliability.md reports). A crash
   # or leak ends the run; after a time-out or out-of-memory input (saved as an artifact too)
   # fuzzing resumes on the grown corpus for the time left.
-  while left=$((seconds - (SECONDS - start))) && [ "$left" -gt 0 ]; do
-    rc=0
+  while left=$(budget_left "$work/cpu.txt" "$start") && [ "$left" -gt 0 ]; do
+    rc=0 chunk=$SECONDS
     { time "$bin" -timeout=20 -rss_limit_mb=3072 -max_len=262144 -max_total_time="$left" \
       -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${opts[@]}" "$work/corpus" \
       "$work/seeds" >>"$work/log.txt" 2>&1 || rc=$?; } 2>>"$work/cpu.txt"
-    [ "$rc" -ne 0 ] || break
+    [ "$rc" -ne 0 ] || [ "${FUZZ_BUDGET:-wall}" = cpu ] || break
     [ -z "$(find "$work/artifacts" -name 'crash-*' -o -name 'leak-*')" ] || break
+    [ $((SECONDS - chunk)) -ge 5 ] || break  # a fuzzer that cannot start would loop forever
     restarts=$((restarts + 1))
   done
   local crashes cpu execs slow
@@ -111,6 +128,6 @@ run_one() {
   [ "$rc" -eq 0 ] && [ "$crashes" -eq 0 ]
 }
 
-export -f run_one make_seeds seed dict_for
+export -f run_one make_seeds seed dict_for budget_left
 export build seconds root shared conformance
 printf '%s\n' "${targets[@]}" | xargs -P "$parallel" -I{} bash -c 'run_one {}'
