@@ -1,6 +1,7 @@
 # The installable package: the engine library as the imported target inferlab::inferlab
-# (find_package(inferlab)), the public headers, a pkg-config file, and a test that builds an
-# external project against an install (tests/consumer). The CLI and the peer workers are
+# (find_package(inferlab)), the lab libraries as the `lab` component, the public headers,
+# pkg-config files, and a test that builds an external project against an install
+# (tests/consumer). The CLI and the peer workers are
 # installed by apps/ and tools/.
 include(CMakePackageConfigHelpers)
 
@@ -8,10 +9,23 @@ install(TARGETS inferlab_engine EXPORT inferlab-targets
   LIBRARY DESTINATION lib
   INCLUDES DESTINATION include)
 set_target_properties(inferlab_engine PROPERTIES EXPORT_NAME inferlab)
-# include/inferlab/lab/ is the lab libraries' API (bench, data, zoo, fleet); those libraries are
-# not installed, so neither are their headers.
-install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/inferlab DESTINATION include PATTERN lab EXCLUDE)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/inferlab DESTINATION include)
 install(EXPORT inferlab-targets NAMESPACE inferlab:: DESTINATION lib/cmake/inferlab)
+
+# The lab component (find_package(inferlab COMPONENTS lab)): the harness, data, zoo and fleet
+# libraries behind include/inferlab/lab/, as inferlab::zoo, ::data, ::bench, ::fleet and
+# inferlab::lab (all four). A separate export set, so that the engine alone does not need
+# nlohmann_json (the lab headers' one third-party dependency) on the user's machine.
+set(lab_libs inferlab_zoo inferlab_data inferlab_bench inferlab_fleet)
+foreach(lib ${lab_libs})
+  string(REPLACE "inferlab_" "" short ${lib})
+  set_target_properties(${lib} PROPERTIES EXPORT_NAME ${short} INSTALL_RPATH "$ORIGIN")
+endforeach()
+add_library(inferlab_lab INTERFACE)
+target_link_libraries(inferlab_lab INTERFACE ${lab_libs})
+set_target_properties(inferlab_lab PROPERTIES EXPORT_NAME lab)
+install(TARGETS ${lab_libs} inferlab_lab EXPORT inferlab-lab-targets LIBRARY DESTINATION lib)
+install(EXPORT inferlab-lab-targets NAMESPACE inferlab:: DESTINATION lib/cmake/inferlab)
 
 configure_package_config_file(${CMAKE_SOURCE_DIR}/cmake/inferlab-config.cmake.in
   ${CMAKE_BINARY_DIR}/inferlab-config.cmake INSTALL_DESTINATION lib/cmake/inferlab)
@@ -20,7 +34,10 @@ write_basic_package_version_file(${CMAKE_BINARY_DIR}/inferlab-config-version.cma
 install(FILES ${CMAKE_BINARY_DIR}/inferlab-config.cmake
   ${CMAKE_BINARY_DIR}/inferlab-config-version.cmake DESTINATION lib/cmake/inferlab)
 configure_file(${CMAKE_SOURCE_DIR}/cmake/inferlab.pc.in ${CMAKE_BINARY_DIR}/inferlab.pc @ONLY)
-install(FILES ${CMAKE_BINARY_DIR}/inferlab.pc DESTINATION lib/pkgconfig)
+configure_file(${CMAKE_SOURCE_DIR}/cmake/inferlab-lab.pc.in ${CMAKE_BINARY_DIR}/inferlab-lab.pc
+  @ONLY)
+install(FILES ${CMAKE_BINARY_DIR}/inferlab.pc ${CMAKE_BINARY_DIR}/inferlab-lab.pc
+  DESTINATION lib/pkgconfig)
 
 find_file(INFERLAB_ONNX_PROTO onnx/onnx.proto PATHS /usr/include /usr/local/include)
 # Not in sanitizer builds: an instrumented library needs the sanitizer runtime in the consumer

@@ -20,16 +20,18 @@ get_filename_component(ONNX_PROTO_DIR ${ONNX_PROTO} DIRECTORY)
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
-foreach(f include/inferlab/inferlab.h lib/cmake/inferlab/inferlab-config.cmake
-          lib/pkgconfig/inferlab.pc bin/inferlab)
+foreach(f include/inferlab/inferlab.h include/inferlab/lab/compare.h
+          lib/cmake/inferlab/inferlab-config.cmake lib/cmake/inferlab/inferlab-lab-targets.cmake
+          lib/pkgconfig/inferlab.pc lib/pkgconfig/inferlab-lab.pc bin/inferlab)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "the install lacks ${f}")
   endif()
 endforeach()
 # The public headers must not reach into the source tree.
-file(GLOB headers ${prefix}/include/inferlab/*.h)
+file(GLOB headers ${prefix}/include/inferlab/*.h ${prefix}/include/inferlab/lab/*.h)
 foreach(h ${headers})
-  file(STRINGS ${h} bad REGEX "#include \"(ir|runtime|frontends|passes|ops|kernels)/")
+  file(STRINGS ${h} bad
+    REGEX "#include \"(ir|runtime|frontends|passes|ops|kernels|bench|backends|data|zoo|analysis|fleet)/")
   if(bad)
     message(FATAL_ERROR "${h} includes an internal header: ${bad}")
   endif()
@@ -46,6 +48,11 @@ if(NOT out MATCHES "y 2x5: 3 3 3 3 3")
   message(FATAL_ERROR "unexpected output of the consumer:\n${out}")
 endif()
 message(STATUS "consumer output: ${out}")
+run(${WORK_DIR}/build/consumer_lab ${WORK_DIR}/add.onnx)
+if(NOT out MATCHES "native: ok, 40 queries, throughput measured")
+  message(FATAL_ERROR "unexpected output of the lab consumer:\n${out}")
+endif()
+message(STATUS "lab consumer output: ${out}")
 
 # The same program built by hand with pkg-config's flags.
 find_program(PKG_CONFIG pkg-config REQUIRED)
@@ -61,3 +68,15 @@ if(NOT out MATCHES "y 2x5: 3 3 3 3 3")
   message(FATAL_ERROR "unexpected output of the pkg-config build:\n${out}")
 endif()
 message(STATUS "pkg-config build: ok")
+
+# The lab program likewise, with the lab's pkg-config file.
+run(${PKG_CONFIG} --cflags --libs inferlab-lab)
+string(STRIP "${out}" flags)
+separate_arguments(flags UNIX_COMMAND "${flags}")
+run(${CXX} -std=c++17 ${SOURCE_DIR}/tests/consumer/src/lab_main.cpp ${flags}
+    -Wl,-rpath,${prefix}/lib -o ${WORK_DIR}/consumer_lab_pc)
+run(${WORK_DIR}/consumer_lab_pc ${WORK_DIR}/add.onnx)
+if(NOT out MATCHES "native: ok, 40 queries, throughput measured")
+  message(FATAL_ERROR "unexpected output of the lab pkg-config build:\n${out}")
+endif()
+message(STATUS "lab pkg-config build: ok")
