@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "ir/macs.h"
 #include "passes/shape_inference.h"
 #include "runtime/model_graph.h"
 
@@ -15,24 +16,6 @@ bool is_float(DType t) {
 std::int64_t bytes_of(const Value& v) {
   return shape_numel(v.shape, "value '" + v.name + "'") *
          static_cast<std::int64_t>(dtype_size(v.dtype));
-}
-
-// The MAC-carrying ops: which inputs hold the data (A) and the weights (B). Quantized forms
-// count like their float counterparts.
-enum class MacKind { none, conv, conv_transpose, gemm, matmul };
-struct MacOp {
-  MacKind kind = MacKind::none;
-  std::size_t a = 0, b = 1;
-};
-
-MacOp mac_op(const std::string& op) {
-  if (op == "Conv" || op == "ConvInteger") return {MacKind::conv, 0, 1};
-  if (op == "QLinearConv") return {MacKind::conv, 0, 3};
-  if (op == "ConvTranspose") return {MacKind::conv_transpose, 0, 1};
-  if (op == "Gemm") return {MacKind::gemm, 0, 1};
-  if (op == "MatMul" || op == "MatMulInteger") return {MacKind::matmul, 0, 1};
-  if (op == "QLinearMatMul") return {MacKind::matmul, 0, 3};
-  return {};
 }
 
 // Whether constant input `i` of `n` is a learned parameter under the torchvision convention.
@@ -63,33 +46,6 @@ const Value& known_value(const Graph& g, const Node& n, const std::string& name)
   return v;
 }
 
-std::int64_t product(const Shape& s, std::size_t from) {
-  std::int64_t p = 1;
-  for (std::size_t d = from; d < s.size(); ++d) p *= s[d];
-  return p;
-}
-
-std::int64_t node_macs(const Graph& g, const Node& n) {
-  const MacOp m = mac_op(n.op_type);
-  if (m.kind == MacKind::none) return 0;
-  const Shape& a = known_value(g, n, n.input(m.a)).shape;
-  const Shape& b = known_value(g, n, n.input(m.b)).shape;
-  const Shape& y = known_value(g, n, n.outputs.at(0)).shape;
-  switch (m.kind) {
-    case MacKind::conv:  // every output element takes (Cin/group)*kh*kw: W's per-filter size
-      return shape_numel(y) * product(b, 1);
-    case MacKind::conv_transpose:  // every input element scatters into (Cout/group)*kh*kw
-      return shape_numel(a) * product(b, 1);
-    case MacKind::gemm:
-      return shape_numel(y) * (n.attrs.get_int("transA", 0) ? a.at(0) : a.at(1));
-    case MacKind::matmul:
-      return shape_numel(y) * (a.empty() ? 1 : a.back());
-    case MacKind::none:
-      break;
-  }
-  return 0;
-}
-
 }  // namespace
 
 ModelStats compute_model_stats(const Graph& g) {
@@ -99,7 +55,6 @@ ModelStats compute_model_stats(const Graph& g) {
     NodeStats ns;
     ns.name = n.name;
     ns.op_type = n.op_type;
-    ns.macs = node_macs(g, n);
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {
       if (!n.has_input(i)) continue;
       const Value& v = known_value(g, n, n.inputs[i]);
@@ -117,6 +72,7 @@ ModelStats compute_model_stats(const Graph& g) {
     }
     for (const auto& o : n.outputs)
       if (!o.empty()) ns.output_bytes += bytes_of(known_value(g, n, o));
+    ns.macs = node_macs(g, n).value_or(0);  // every shape it reads was checked known above
     s.macs += ns.macs;
     s.params += ns.params;
     if (ns.macs) s.macs_by_op[n.op_type] += ns.macs;

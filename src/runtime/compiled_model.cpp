@@ -1,9 +1,9 @@
 #include <chrono>
 #include <new>
-#include <set>
 
 #include "frontends/model_file.h"
 #include "inferlab/inferlab.h"
+#include "ir/macs.h"
 #include "passes/passes.h"
 #include "passes/shape_inference.h"
 #include "runtime/compiled_model_impl.h"
@@ -13,42 +13,6 @@
 #include "runtime/stream_rule.h"
 
 namespace inferlab {
-
-namespace {
-
-// Multiply-accumulates of one inference in Conv, ConvTranspose, Gemm and MatMul nodes: the
-// model's size as far as the stream rule is concerned.
-double graph_macs(const Graph& g) {
-  double macs = 0;
-  for (const Node& n : g.nodes) {
-    static const std::set<std::string> kCounted = {"Conv", "ConvTranspose", "Gemm", "MatMul"};
-    if (!kCounted.count(n.op_type) || !n.has_input(0) || !n.has_input(1) || n.outputs.empty()) {
-      continue;
-    }
-    const Shape& w = g.value(n.inputs[1]).shape;
-    const Shape& y = g.value(n.outputs[0]).shape;
-    const double out = static_cast<double>(shape_numel(y));
-    // Conv/ConvTranspose inference rejects weights with an empty dimension; the guard keeps this
-    // estimate safe for graphs that skipped it.
-    const double per_w0 = w.empty() || w[0] < 1 ? 0.0 : static_cast<double>(shape_numel(w) / w[0]);
-    if (n.op_type == "Conv" && w.size() >= 3) {
-      macs += out * per_w0;
-    } else if (n.op_type == "ConvTranspose" && w.size() >= 3) {
-      macs += static_cast<double>(shape_numel(g.value(n.inputs[0]).shape)) * per_w0;
-    } else if ((n.op_type == "Gemm" || n.op_type == "MatMul") && !w.empty()) {
-      const Shape& a = g.value(n.inputs[0]).shape;
-      const bool trans_a = n.op_type == "Gemm" && n.attrs.get_int("transA", 0);
-      macs += out * static_cast<double>(a.empty() ? 1 : (trans_a ? a[0] : a.back()));
-    }
-  }
-  return macs;
-}
-
-// The throughput-hint rule (docs/engine.md): small models (under 0.5 GMAC per inference) gain
-// little from several threads per inference, so they get one single-thread stream per core;
-// larger models get one stream per core below 8 cores and one per core pair from 8 cores on,
-// where two threads per inference still scale and halve the number of in-flight activations.
-}  // namespace
 
 Model Core::read_model(const std::string& path, const std::string& weights) const {
   limit_heap_retention();

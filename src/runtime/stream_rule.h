@@ -7,7 +7,7 @@
 namespace inferlab {
 
 // Streams for `o` on `cpus` available cores for a model of `macs` multiply-accumulates per
-// inference (Conv, Gemm, MatMul). An explicit o.streams wins; the latency hint uses one stream.
+// inference (graph_macs, ir/macs.h). An explicit o.streams wins; the latency hint uses one stream.
 int default_streams(const CompileOptions& o, int cpus, double macs);
 
 }  // namespace inferlab

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "analysis/model_stats.h"
+#include "ir/macs.h"
+#include "passes/shape_inference.h"
 
 namespace inferlab {
 namespace {
@@ -167,6 +169,21 @@ TEST(ModelStats, QuantizedLayers) {
   EXPECT_EQ(s.nodes[1].macs, 16 * 4 * 3 * 4);
   EXPECT_EQ(s.nodes[1].params, 4 * 3);
   EXPECT_EQ(s.param_bytes, 128 + 16 * 4 + 12);
+  // The engine's fused form (the residual sum folded into the conv) counts like QLinearConv.
+  g.nodes[0].op_type = "QLinearConvSum";
+  EXPECT_EQ(node_macs(g, g.nodes[0]), 16 * 4 * 4 * 8);
+}
+
+// One counter: the engine's stream rule sizes a model with the same MACs the statistics report.
+TEST(ModelStats, StreamRuleCountsTheSameMacs) {
+  Graph g = make_graph(2);
+  infer_shapes_and_fold(g);
+  EXPECT_EQ(graph_macs(g), static_cast<double>(compute_model_stats(g).macs));
+  // Unknown shapes: no figure rather than a wrong one, and 0 in the graph's sum.
+  Graph unknown = make_graph(2);
+  EXPECT_EQ(node_macs(unknown, unknown.nodes[0]), std::nullopt);
+  EXPECT_EQ(graph_macs(unknown), 0.0);
+  EXPECT_EQ(node_macs(g, g.nodes[2]), 0);  // the Add
 }
 
 }  // namespace
