@@ -64,9 +64,9 @@ void run_ranks(BenchArgs& a, const fleet::MpiSession& mpi) {
   });
   std::string what;
   fleet::collective(mpi, "reading the model", [&] {
-    what =
-        fmt::format("{}, backend {} ({}), precision {}, batch {}", fleet::model_digest(a.model),
-                    a.backend_name, a.backend.engine, precision_name(a.backend.precision), a.batch);
+    what = fmt::format("{}, backend {} ({}), precision {}, batch {}", fleet::model_digest(a.model),
+                       a.backend_name, engine_name(a.backend.engine),
+                       precision_name(a.backend.precision), a.batch);
   });
   fleet::check_same_run(mpi.allgather(what));
 

@@ -32,9 +32,8 @@ void add_bench_options(CLI::App* cmd, BenchArgs& a) {
                 "per-layer counters, native and openvino backends (benchmark_app -pc)");
   cmd->add_option("--backend", a.backend_name,
                   "native (default), openvino, onnxruntime, tensorflow, pytorch, opencv");
-  cmd->add_option("--engine", a.backend.engine, "native engine: optimized or reference");
-  cmd->add_option("--conv-algo", a.backend.conv_algo, "native engine: auto, direct or winograd")
-      ->check(CLI::IsMember({"auto", "direct", "winograd"}));
+  add_engine_option(cmd, a.backend.engine, "native engine: optimized or reference");
+  add_conv_algo_option(cmd, a.backend.conv_algo, "native engine: auto, direct or winograd");
   cmd->add_option("--input", a.inputs, "NAME=FILE.npy|FILE.pb (repeatable); random otherwise");
   cmd->add_option("--seed", a.seed, "seed of the random inputs and of Poisson arrivals");
   cmd->add_option("--samples", a.samples, "sample library size (default: requests in flight)");
@@ -78,8 +77,6 @@ void resolve_bench_args(BenchArgs& a) {
   if (a.api != "sync" && a.api != "async") fail("--api must be sync or async (got '{}')", a.api);
   if (a.hint != "latency" && a.hint != "throughput")
     fail("--hint must be latency or throughput (got '{}')", a.hint);
-  if (b.engine != "optimized" && b.engine != "reference")
-    fail("--engine must be optimized or reference (got '{}')", b.engine);
   positive(a.batch, "--batch", true);
   positive(a.streams, "--streams", true);
   positive(a.threads, "--threads", true);

@@ -69,4 +69,18 @@ CLI::Option* add_precision_option(CLI::App* cmd, Precision& p) {
       ->check(CLI::IsMember({"f32", "bf16", "i8"}));
 }
 
+CLI::Option* add_engine_option(CLI::App* cmd, Engine& e, const std::string& help) {
+  return cmd
+      ->add_option_function<std::string>(
+          "--engine", [&e](const std::string& s) { e = parse_engine(s); }, help)
+      ->check(CLI::IsMember({"optimized", "reference"}));
+}
+
+CLI::Option* add_conv_algo_option(CLI::App* cmd, ConvAlgo& a, const std::string& help) {
+  return cmd
+      ->add_option_function<std::string>(
+          "--conv-algo", [&a](const std::string& s) { a = parse_conv_algo(s); }, help)
+      ->check(CLI::IsMember({"auto", "direct", "winograd"}));
+}
+
 }  // namespace inferlab::cli

@@ -25,5 +25,9 @@ bool is_classifier_output(const Tensor& t);
 
 // --precision f32|bf16|i8 into `p`; any other value is a parse error (exit status 2).
 CLI::Option* add_precision_option(CLI::App* cmd, Precision& p);
+// --engine optimized|reference into `e`, likewise.
+CLI::Option* add_engine_option(CLI::App* cmd, Engine& e, const std::string& help);
+// --conv-algo auto|direct|winograd into `a`, likewise.
+CLI::Option* add_conv_algo_option(CLI::App* cmd, ConvAlgo& a, const std::string& help);
 
 }  // namespace inferlab::cli

@@ -189,11 +189,8 @@ void setup_accuracy(CLI::App& root) {
   cmd->add_option("--backend", o->backend,
                   "inference backend: native, onnxruntime, opencv, pytorch (peers run in worker "
                   "processes)");
-  cmd->add_option("--conv-algo", o->conv_algo,
-                  "native engine: auto, direct or winograd convolutions")
-      ->check(CLI::IsMember({"auto", "direct", "winograd"}));
-  cmd->add_option("--engine", o->engine, "native engine: optimized or reference")
-      ->check(CLI::IsMember({"optimized", "reference"}));
+  add_conv_algo_option(cmd, o->conv_algo, "native engine: auto, direct or winograd convolutions");
+  add_engine_option(cmd, o->engine, "native engine: optimized or reference");
   add_precision_option(cmd, o->precision);
   add_calibration_options(cmd, o->calibration);
   cmd->add_option("--json", c->json, "write the metrics as JSON");

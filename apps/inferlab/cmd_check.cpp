@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "cli_util.h"
 #include "command.h"
 #include "inferlab/inferlab.h"
 #include "inferlab/lab/model_stats.h"
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 struct CheckOptions {
   std::vector<std::string> paths;
   double rtol = 1e-3, atol = 1e-5;
-  std::string engine = "optimized";
+  Engine engine = Engine::optimized;
 };
 
 std::vector<fs::path> numbered(const fs::path& dir, const std::string& prefix,
@@ -69,7 +70,7 @@ Outcome check_case(const fs::path& dir, const CheckOptions& o) {
                                 set.filename().string(), in_files.size(), model.inputs().size()));
       }
       CompileOptions co;
-      co.engine = parse_engine(o.engine);
+      co.engine = o.engine;
       // Inputs that carry op parameters (pads, scales, axes...) are frozen to the data set's
       // values; the others are fed at run time with their shapes fixed.
       const auto params = parameter_inputs(model);
@@ -164,8 +165,7 @@ void setup_check(CLI::App& root) {
   cmd->add_option("paths", o->paths, "case folder(s) or folder(s) of case folders")->required();
   cmd->add_option("--rtol", o->rtol, "relative tolerance")->check(CLI::NonNegativeNumber);
   cmd->add_option("--atol", o->atol, "absolute tolerance")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--engine", o->engine, "engine: optimized or reference")
-      ->check(CLI::IsMember({"optimized", "reference"}));
+  add_engine_option(cmd, o->engine, "engine: optimized or reference");
   cmd->callback([o] { run_check(*o); });
 }
 

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "cli_util.h"
 #include "command.h"
 #include "inferlab/inferlab.h"
 #include "inferlab/lab/output_file.h"
@@ -14,8 +15,8 @@ namespace inferlab::cli {
 namespace {
 
 struct QuantizeCliOptions {
-  std::string model, dataset, preset, preprocess, output, method = "minmax", keep,
-                                                          engine = "optimized";
+  std::string model, dataset, preset, preprocess, output, method = "minmax", keep;
+  Engine engine = Engine::optimized;
   std::string calibration_list;
   std::size_t samples = 300;
   double percentile = 99.99, error_target = 0;
@@ -111,8 +112,7 @@ void setup_quantize(CLI::App& root) {
                   "keep the most sensitive layers in f32 until the model output's relative L2 "
                   "error on the calibration images is at most this (e.g. 0.02)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--engine", o->engine, "engine for calibration: optimized or reference")
-      ->check(CLI::IsMember({"optimized", "reference"}));
+  add_engine_option(cmd, o->engine, "engine for calibration: optimized or reference");
   cmd->add_option("--calibration-list", o->calibration_list,
                   "write the names of the calibration images used to this file");
   cmd->callback([o] { run_quantize(*o); });

@@ -16,7 +16,9 @@ namespace {
 struct RunOptions {
   std::string model, weights;
   std::vector<std::string> inputs, shapes;
-  std::string output_dir, engine = "optimized", conv_algo = "auto";
+  std::string output_dir;
+  Engine engine = Engine::optimized;
+  ConvAlgo conv_algo = ConvAlgo::automatic;
   std::int64_t batch = 0;
   std::uint64_t seed = 0;
   Precision precision = Precision::f32;
@@ -55,9 +57,9 @@ void check_given_input(const Model& model, const RunOptions& o, const std::strin
 
 void run(const RunOptions& o) {
   CompileOptions co;
-  co.engine = parse_engine(o.engine);
+  co.engine = o.engine;
   co.batch = o.batch;
-  co.conv_algo = parse_conv_algo(o.conv_algo);
+  co.conv_algo = o.conv_algo;
   co.precision = o.precision;
   for (const auto& s : o.shapes) co.shapes.insert(parse_named_shape(s));
   std::map<std::string, Tensor> given;
@@ -141,10 +143,8 @@ void setup_run(CLI::App& root) {
   cmd->add_option("--batch", o->batch, "set dimension 0 of every input")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--output-dir", o->output_dir, "write each output as NAME.pb (TensorProto) here");
-  cmd->add_option("--engine", o->engine, "optimized or reference")
-      ->check(CLI::IsMember({"optimized", "reference"}));
-  cmd->add_option("--conv-algo", o->conv_algo, "auto, direct or winograd")
-      ->check(CLI::IsMember({"auto", "direct", "winograd"}));
+  add_engine_option(cmd, o->engine, "optimized or reference");
+  add_conv_algo_option(cmd, o->conv_algo, "auto, direct or winograd");
   cmd->add_option("--seed", o->seed, "seed of the random inputs");
   add_precision_option(cmd, o->precision);
   add_calibration_options(cmd, o->calibration);

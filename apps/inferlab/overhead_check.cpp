@@ -16,12 +16,11 @@
 
 namespace inferlab::cli {
 
-void run_overhead_check(std::int64_t n, const std::string& requested_engine) {
+void run_overhead_check(std::int64_t n, Engine requested_engine) {
   // The check is about the harness, not the engine: use the optimized engine when it is
   // registered, the reference one otherwise (said in the output).
-  const std::string engine = backends::native_engine_available(requested_engine)
-                                 ? requested_engine
-                                 : std::string("reference");
+  const Engine engine =
+      backends::native_engine_available(requested_engine) ? requested_engine : Engine::reference;
   const std::string path =
       (std::filesystem::temp_directory_path() / fmt::format("inferlab-add-{}.onnx", getpid()))
           .string();
@@ -40,7 +39,7 @@ void run_overhead_check(std::int64_t n, const std::string& requested_engine) {
   backend->set_samples({sample});
 
   CompileOptions co;
-  co.engine = parse_engine(engine);
+  co.engine = engine;
   co.streams = 1;
   co.threads_per_stream = 1;
   Core core;
@@ -116,7 +115,7 @@ void run_overhead_check(std::int64_t n, const std::string& requested_engine) {
   fmt::print(
       "engine {}, {} requests per round (medians): bare loop {:.2f} us, bare callback chain "
       "{:.2f} us, harness {:.2f} us per request\n",
-      engine, n, median(bare_us), median(chain_us), median(harness_us));
+      engine_name(engine), n, median(bare_us), median(chain_us), median(harness_us));
   fmt::print(
       "harness overhead per request: {:+.2f} us over the bare loop, {:+.2f} us over the "
       "bare callback chain; worst {:+.2f} us (target < 5 us): {}\n",

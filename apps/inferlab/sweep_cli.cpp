@@ -7,6 +7,7 @@
 #include "bench_options.h"
 #include "calibration_cli.h"
 #include "cli_error.h"
+#include "cli_util.h"
 #include "inferlab/lab/core_set.h"
 #include "inferlab/lab/dataset_samples.h"
 #include "inferlab/lab/fingerprint.h"
@@ -29,9 +30,8 @@ void add_sweep_options(CLI::App* cmd, SweepArgs& a) {
   cmd->add_option("--repetitions", a.repetitions, "repetitions per point (default 3)");
   cmd->add_option("--warmup", a.warmup, "warm-up queries per repetition (default 2)");
   cmd->add_option("--seed", a.seed, "seed of the random inputs");
-  cmd->add_option("--engine", a.engine, "native engine: optimized or reference");
-  cmd->add_option("--conv-algo", a.conv_algo, "native engine: auto, direct or winograd")
-      ->check(CLI::IsMember({"auto", "direct", "winograd"}));
+  add_engine_option(cmd, a.engine, "native engine: optimized or reference");
+  add_conv_algo_option(cmd, a.conv_algo, "native engine: auto, direct or winograd");
   cmd->add_option("--dataset", a.dataset, "fill the sample library from this image folder");
   cmd->add_option("--preset", a.preset,
                   "preprocessing preset for --dataset and --calibration (e.g. imagenet)");
@@ -80,8 +80,6 @@ SweepPlan plan_sweep(const SweepArgs& a) {
   if (a.duration_s < 0) fail("--time must be positive (got {})", a.duration_s);
   if (a.budget_min < 0) fail("--budget must be positive minutes (got {})", a.budget_min);
   if (a.latency_bound_ms < 0) fail("--latency-bound must be positive (got {})", a.latency_bound_ms);
-  if (a.engine != "optimized" && a.engine != "reference")
-    fail("--engine must be optimized or reference (got '{}')", a.engine);
 
   SweepPlan plan;
   const int cores = bench::available_cpu_count();
@@ -122,9 +120,12 @@ SweepPlan plan_sweep(const SweepArgs& a) {
                          plan.grid.precisions.end())
     fail("--calibration quantizes the model for the i8 points: add i8 to --precision");
   if (calibrating) data::check_calibration_request(r.base.calibration, Precision::i8);
-  nlohmann::json settings = {{"repetitions", a.repetitions}, {"duration_s", dur},
-                             {"warmup", a.warmup},           {"engine", a.engine},
-                             {"conv_algo", a.conv_algo},     {"inputs", r.inputs_note}};
+  nlohmann::json settings = {{"repetitions", a.repetitions},
+                             {"duration_s", dur},
+                             {"warmup", a.warmup},
+                             {"engine", engine_name(a.engine)},
+                             {"conv_algo", conv_algo_name(a.conv_algo)},
+                             {"inputs", r.inputs_note}};
   if (calibrating)
     settings["calibration"] = {
         {"dir", a.calibration.dir}, {"preset", a.preset}, {"samples", a.calibration.samples}};

@@ -18,7 +18,8 @@ struct SweepArgs {
   int repetitions = 3;
   std::int64_t warmup = 2;
   std::uint64_t seed = 0;
-  std::string engine = "optimized", conv_algo = "auto";
+  Engine engine = Engine::optimized;
+  ConvAlgo conv_algo = ConvAlgo::automatic;
   std::string dataset, preset;
   data::CalibrationRequest calibration;  // i8 points of an FP32 model (preset: --preset)
   bool no_prune = false;

@@ -124,8 +124,8 @@ class NativeBackend : public Backend {
     CompileOptions co;
     co.batch = o.batch;
     co.shapes = o.shapes;
-    co.engine = parse_engine(o.engine);
-    co.conv_algo = parse_conv_algo(o.conv_algo);
+    co.engine = o.engine;
+    co.conv_algo = o.conv_algo;
     co.hint = o.hint;
     co.streams = o.streams;
     co.threads_per_stream = o.threads;
@@ -138,15 +138,16 @@ class NativeBackend : public Backend {
     if (!o.async) nireq = 1;
     for (int i = 0; i < nireq; ++i) reqs_.push_back(cm_.create_infer_request());
     info_.name = "native";
-    info_.version = std::string("inferlab ") + INFERLAB_VERSION_STRING + " (" + o.engine + ")";
+    info_.version =
+        std::string("inferlab ") + INFERLAB_VERSION_STRING + " (" + engine_name(o.engine) + ")";
     info_.compile_ms = cm_.compile_ms();
     info_.notes = cm_.notes();
     if (!quantized.empty()) info_.notes.insert(info_.notes.begin(), quantized);
     info_.in_flight = nireq;
     info_.inputs = cm_.inputs();
     info_.outputs = cm_.outputs();
-    info_.settings = {{"engine", o.engine},
-                      {"conv_algo", o.conv_algo},
+    info_.settings = {{"engine", engine_name(o.engine)},
+                      {"conv_algo", conv_algo_name(o.conv_algo)},
                       {"streams", cm_.streams()},
                       {"threads_per_stream", cm_.threads_per_stream()},
                       {"nireq", nireq},
@@ -221,8 +222,8 @@ std::unique_ptr<Backend> open_native_backend(const BackendOptions& o) {
   return std::make_unique<NativeBackend>(o);
 }
 
-bool native_engine_available(const std::string& name) {
-  return find_engine(name) != nullptr;
+bool native_engine_available(Engine e) {
+  return find_engine(engine_name(e)) != nullptr;
 }
 
 }  // namespace inferlab::backends

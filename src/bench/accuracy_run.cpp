@@ -119,8 +119,8 @@ nlohmann::json to_json(const AccuracyResult& r) {
   j["precision"] = precision_name(o.precision);
   if (!r.setup.precision_layers.empty()) j["precision_layers"] = r.setup.precision_layers;
   if (o.backend == "native") {
-    j["engine"] = o.engine;
-    j["conv_algo"] = o.conv_algo;
+    j["engine"] = engine_name(o.engine);
+    j["conv_algo"] = conv_algo_name(o.conv_algo);
   }
   j["skipped_reasons"] = r.skip_reasons;
   j["skipped_files"] = nlohmann::json::array();

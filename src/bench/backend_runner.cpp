@@ -37,8 +37,8 @@ std::unique_ptr<BackendRunner> open_backend_runner(const std::string& name,
   return m;
 }
 
-std::unique_ptr<BackendRunner> open_native_runner(const std::string& model,
-                                                  const std::string& engine, int batch) {
+std::unique_ptr<BackendRunner> open_native_runner(const std::string& model, Engine engine,
+                                                  int batch) {
   backends::BackendOptions o;
   o.model = model;
   o.engine = engine;

@@ -25,7 +25,7 @@ std::unique_ptr<BackendRunner> open_backend_runner(const std::string& name,
 
 // The native engine `engine` ("optimized", "reference") on one stream, unpinned (decode workers
 // share the cores), synchronous.
-std::unique_ptr<BackendRunner> open_native_runner(const std::string& model,
-                                                  const std::string& engine, int batch);
+std::unique_ptr<BackendRunner> open_native_runner(const std::string& model, Engine engine,
+                                                  int batch);
 
 }  // namespace inferlab::bench

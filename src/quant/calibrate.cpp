@@ -49,8 +49,7 @@ std::size_t images_per_run(const Graph& g, const std::vector<Tensor>& inputs) {
 }
 
 void run_with_outputs(const Graph& g, const std::vector<std::string>& tensors,
-                      const std::vector<Tensor>& inputs, std::size_t limit,
-                      const std::string& engine,
+                      const std::vector<Tensor>& inputs, std::size_t limit, Engine engine,
                       const std::function<void(std::size_t, const std::vector<Tensor>&)>& f) {
   if (inputs.empty()) fail("no calibration inputs");
   if (g.inputs.size() != 1)
@@ -62,7 +61,7 @@ void run_with_outputs(const Graph& g, const std::vector<std::string>& tensors,
   for (const auto& t : tensors)
     if (!copy->is_graph_output(t)) copy->outputs.push_back(t);
   CompileOptions co;
-  co.engine = parse_engine(engine);
+  co.engine = engine;
   co.streams = 1;
   co.pin = false;
   co.shapes[g.inputs[0]] = batches[0].shape();

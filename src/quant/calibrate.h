@@ -24,8 +24,7 @@ constexpr int kHistogramBins = 2048;
 // else 1. Runs use floor(n / B) x B of n images.
 std::size_t images_per_run(const Graph& g, const std::vector<Tensor>& inputs);
 void run_with_outputs(const Graph& g, const std::vector<std::string>& tensors,
-                      const std::vector<Tensor>& inputs, std::size_t limit,
-                      const std::string& engine,
+                      const std::vector<Tensor>& inputs, std::size_t limit, Engine engine,
                       const std::function<void(std::size_t, const std::vector<Tensor>&)>& f);
 
 // Ranges (and, unless `method` is minmax, histograms: a second pass) of `tensors`.

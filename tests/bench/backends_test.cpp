@@ -24,7 +24,7 @@ class AddModel : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("inferlab-backends-" + std::to_string(getpid()));
     fs::create_directories(dir_);
     opts_.model = (dir_ / "add.onnx").string();
-    opts_.engine = "reference";
+    opts_.engine = Engine::reference;
     write_add_model(opts_.model, {2, 5});
     a_ = Tensor(DType::f32, {2, 5});
     b_ = Tensor(DType::f32, {2, 5});

@@ -15,7 +15,7 @@ bench::CompareOptions add_model_options(const inferlab::test::TempDir& dir,
   bench::CompareOptions o;
   o.backends = std::move(names);
   o.backend.model = dir / "add.onnx";
-  o.backend.engine = "reference";
+  o.backend.engine = Engine::reference;
   o.backend.async = false;
   o.backend.streams = 1;
   o.backend.threads = 1;

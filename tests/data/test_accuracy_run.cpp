@@ -34,7 +34,7 @@ TEST(AccuracyRun, ResultJsonAndHookOrder) {
   o.model = model;
   o.dataset = dir.path().string();
   o.preset = "mnist";
-  o.engine = "reference";
+  o.engine = Engine::reference;
   o.keep_predictions = true;
   std::vector<std::string> calls;
   AccuracyHooks hooks;

@@ -44,7 +44,7 @@ TEST(DataSharedSlow, Resnet20Int8KeepsCifarAccuracy) {
   const std::string q = quantize_file(kShared + "/cifar10/resnet20_cifar10.onnx", dataset,
                                       "cifar10", 300, "resnet20_int8.onnx", &cal);
   EXPECT_EQ(cal.inputs.size(), 300u);
-  auto m = bench::open_native_runner(q, "optimized", 16);
+  auto m = bench::open_native_runner(q, Engine::optimized, 16);
   EvalOptions o;
   o.pre = preset("cifar10");
   fit_preprocess_to_input(o.pre, m->input);
@@ -76,8 +76,8 @@ TEST(DataSharedSlow, UltrafaceInt8DetectionsAgreeWithFp32) {
   const std::string model = kShared + "/ultraface/version-RFB-320_without_postprocessing.onnx";
   const std::string imgs = kShared + "/ultraface/imgs";
   const std::string q = quantize_file(model, imgs, "ultraface", 300, "ultraface_int8.onnx");
-  auto f32 = bench::open_native_runner(model, "optimized", 1);
-  auto i8 = bench::open_native_runner(q, "optimized", 1);
+  auto f32 = bench::open_native_runner(model, Engine::optimized, 1);
+  auto i8 = bench::open_native_runner(q, Engine::optimized, 1);
   const auto ds = open_dataset(imgs);
   EvalOptions o;
   o.task = Task::detection;

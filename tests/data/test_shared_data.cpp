@@ -19,18 +19,19 @@ namespace fs = std::filesystem;
 using ::inferlab::test::full_run;
 using ::inferlab::test::kShared;
 
-std::string engine() {
+Engine engine() {
   const char* e = std::getenv("INFERLAB_ACCURACY_ENGINE");
-  return e && *e ? e : "optimized";
+  return parse_engine(e && *e ? e : "optimized");
 }
 
 // Compiles the model, or skips the test when the engine does not support it yet.
-#define OPEN_OR_SKIP(var, path, batch)                                                           \
-  std::unique_ptr<bench::BackendRunner> var;                                                     \
-  try {                                                                                          \
-    var = bench::open_native_runner(path, engine(), batch);                                      \
-  } catch (const Unsupported& e) {                                                               \
-    GTEST_SKIP() << "engine '" << engine() << "' cannot run " << (path) << " yet: " << e.what(); \
+#define OPEN_OR_SKIP(var, path, batch)                                               \
+  std::unique_ptr<bench::BackendRunner> var;                                         \
+  try {                                                                              \
+    var = bench::open_native_runner(path, engine(), batch);                          \
+  } catch (const Unsupported& e) {                                                   \
+    GTEST_SKIP() << "engine '" << engine_name(engine()) << "' cannot run " << (path) \
+                 << " yet: " << e.what();                                            \
   }
 
 EvalResult classify(const std::string& model, const std::string& dataset, const std::string& pre,

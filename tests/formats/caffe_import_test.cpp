@@ -47,11 +47,11 @@ layers { name: "ave" type: POOLING bottom: "data" top: "ave"
 )"));
   ASSERT_EQ(g->outputs.size(), 2u);
   const Tensor x = filled({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
-  const Tensor mx = run_once(g, x, "reference", 0);
+  const Tensor mx = run_once(g, x, Engine::reference, 0);
   EXPECT_EQ(mx.shape(), (Shape{1, 1, 2, 2}));
   EXPECT_FLOAT_EQ(mx.data<float>()[0], 5);
   EXPECT_FLOAT_EQ(mx.data<float>()[3], 9);
-  const Tensor av = run_once(g, x, "reference", 1);
+  const Tensor av = run_once(g, x, Engine::reference, 1);
   // The last window overhangs the input: Caffe averages only what lies inside (9 / 1).
   EXPECT_FLOAT_EQ(av.data<float>()[3], 9);
   EXPECT_FLOAT_EQ(av.data<float>()[0], 3);
@@ -192,7 +192,7 @@ layer { name: "norm" type: "LRN" bottom: "data" top: "norm"
   const float x[4] = {1, -2, 3, 0.5f};
   const Tensor in = filled({1, 4, 1, 1}, {x[0], x[1], x[2], x[3]});
   const Tensor y = run_once(g, in);
-  const Tensor fast = run_once(g, in, "optimized");
+  const Tensor fast = run_once(g, in, Engine::optimized);
   for (int c = 0; c < 4; ++c) {
     EXPECT_NEAR(fast.data<float>()[c], y.data<float>()[c], 1e-6) << "optimized, channel " << c;
     float sum = 0;

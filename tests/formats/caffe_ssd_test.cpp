@@ -24,9 +24,9 @@ layer { name: "det" type: "DetectionOutput" bottom: "loc" bottom: "conf" bottom:
 )";
 
 Tensor detect(const std::shared_ptr<Graph>& g, const std::vector<float>& loc,
-              const std::string& engine = "reference") {
+              Engine engine = Engine::reference) {
   CompileOptions o;
-  o.engine = parse_engine(engine);
+  o.engine = engine;
   o.pin = false;
   CompiledModel cm = Core().compile_model(wrap_graph(g), o);
   InferRequest r = cm.create_infer_request();
@@ -57,7 +57,7 @@ TEST(CaffeSsd, PriorBoxAndDetectionOutput) {
   EXPECT_NEAR(n.data<float>()[2], 0.9f, 1e-6);
   EXPECT_EQ(n.data<float>()[7], -1) << "the overlapping box is suppressed";
 
-  const Tensor fast = detect(g, std::vector<float>(8, 0.0f), "optimized");
+  const Tensor fast = detect(g, std::vector<float>(8, 0.0f), Engine::optimized);
   for (std::int64_t i = 0; i < y.numel(); ++i)
     EXPECT_EQ(fast.data<float>()[i], y.data<float>()[i]) << "optimized engine, element " << i;
 }

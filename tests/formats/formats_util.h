@@ -24,9 +24,9 @@ struct ModelDir : TempDir {
 
 // Runs `model` once on its (single) input `x` with the given engine; returns output `index`.
 inline Tensor run_once(const std::shared_ptr<Graph>& model, const Tensor& x,
-                       const std::string& engine = "reference", std::size_t index = 0) {
+                       Engine engine = Engine::reference, std::size_t index = 0) {
   CompileOptions o;
-  o.engine = parse_engine(engine);
+  o.engine = engine;
   o.streams = 1;
   o.threads_per_stream = 1;
   o.pin = false;
@@ -39,9 +39,9 @@ inline Tensor run_once(const std::shared_ptr<Graph>& model, const Tensor& x,
 
 // Runs `model` once on input `x`; every output by name.
 inline std::map<std::string, Tensor> run_all(const std::shared_ptr<Graph>& model, const Tensor& x,
-                                             const std::string& engine = "optimized") {
+                                             Engine engine = Engine::optimized) {
   CompileOptions o;
-  o.engine = parse_engine(engine);
+  o.engine = engine;
   o.pin = false;
   o.batch = x.shape().empty() ? 0 : x.shape()[0];  // fixes a dynamic batch
   CompiledModel cm = Core().compile_model(wrap_graph(model), o);

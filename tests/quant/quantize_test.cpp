@@ -74,7 +74,7 @@ std::string error_of(const std::function<void()>& f) {
 
 quant::QuantizeOptions reference_options() {
   quant::QuantizeOptions o;
-  o.engine = "reference";
+  o.engine = Engine::reference;
   return o;
 }
 

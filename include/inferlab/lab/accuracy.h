@@ -47,7 +47,9 @@ struct AccuracyOptions {
   std::string preset, preprocess;       // preprocessing: a preset or a JSON file
   std::string detection;                // detection post-processing preset or file ("": the preset)
   std::string labels, classes, split;   // dataset layout overrides
-  std::string backend = "native", engine = "optimized", conv_algo = "auto";
+  std::string backend = "native";
+  Engine engine = Engine::optimized;  // native backend only
+  ConvAlgo conv_algo = ConvAlgo::automatic;
   std::size_t limit = 0, every = 1;
   int batch = 8;    // when the model's batch is dynamic
   int threads = 2;  // decode/preprocess workers

@@ -19,11 +19,11 @@ namespace inferlab::backends {
 // Settings common to all backends; each maps them to its own knobs and reports what it used.
 struct BackendOptions {
   std::string model;
-  std::string weights;                  // Caffe .caffemodel / OpenVINO .bin; "" = beside model
-  std::int64_t batch = 0;               // >0: dimension 0 of every input
-  std::map<std::string, Shape> shapes;  // per-input shape overrides
-  std::string engine = "optimized";     // native only
-  std::string conv_algo = "auto";       // native only: auto | direct | winograd
+  std::string weights;                       // Caffe .caffemodel / OpenVINO .bin; "" = beside model
+  std::int64_t batch = 0;                    // >0: dimension 0 of every input
+  std::map<std::string, Shape> shapes;       // per-input shape overrides
+  Engine engine = Engine::optimized;         // native only
+  ConvAlgo conv_algo = ConvAlgo::automatic;  // native only
   PerformanceHint hint = PerformanceHint::latency;
   int streams = 0;  // 0: from the hint
   int threads = 0;  // per stream; 0: cores / streams
@@ -69,8 +69,8 @@ class Backend {
   virtual double peak_rss_mb() = 0;
 };
 
-// Whether the native backend has the engine `name` ("optimized", "reference") in this build.
-bool native_engine_available(const std::string& name);
+// Whether the native backend has the engine `e` in this build.
+bool native_engine_available(Engine e);
 
 // "native", "onnxruntime", "opencv", "pytorch".
 const std::vector<std::string>& backend_names();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "inferlab/dtype.h"
+#include "inferlab/inferlab.h"
 
 namespace inferlab::quant {
 
@@ -25,8 +26,8 @@ struct QuantizeOptions {
   // model's outputs on the calibration data is at most this (or `max_auto_kept` are kept).
   double error_target = 0;
   int max_auto_kept = 10;
-  std::string engine = "optimized";  // engine running calibration and the error measurement
-  std::size_t error_samples = 100;   // calibration inputs used for the per-layer errors
+  Engine engine = Engine::optimized;  // engine running calibration and the error measurement
+  std::size_t error_samples = 100;    // calibration inputs used for the per-layer errors
 };
 
 // Quantization of one activation tensor.
