@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "inferlab/lab/progress.h"
 #include "inferlab/lab/random_samples.h"
+#include "ir/error.h"
 
 namespace inferlab::bench {
 
@@ -24,8 +27,31 @@ nlohmann::json layers_json(const std::vector<LayerProfile>& layers) {
   return j;
 }
 
+void check_request(const BenchRequest& r) {
+  const backends::BackendOptions& b = r.options;
+  backends::check_backend_name(r.backend);
+  if (b.engine != "optimized" && b.engine != "reference")
+    fail("engine must be optimized or reference (got '{}')", b.engine);
+  if (b.conv_algo != "auto" && b.conv_algo != "direct" && b.conv_algo != "winograd")
+    fail("conv_algo must be auto, direct or winograd (got '{}')", b.conv_algo);
+  const std::pair<const char*, std::int64_t> counts[] = {{"batch", b.batch},
+                                                         {"streams", b.streams},
+                                                         {"threads", b.threads},
+                                                         {"nireq", b.nireq},
+                                                         {"samples", r.samples}};
+  for (const auto& [name, v] : counts)
+    if (v < 0) fail("{} must be zero or more (got {})", name, v);
+  if (!(b.timeout_s > 0)) fail("timeout must be positive (got {})", b.timeout_s);
+  if (b.opt_level != 0 && b.opt_level != 1 && b.opt_level != 2 && b.opt_level != 99)
+    fail("opt_level must be 0, 1, 2 or 99 (got {})", b.opt_level);
+  if (!b.async && b.nireq > 1) fail("a synchronous run has one request: drop nireq {}", b.nireq);
+  if (b.perf_counters && r.backend != "native" && r.backend != "openvino")
+    fail("per-layer counters are available with the native and openvino backends only");
+  validate(r.scenario);
+}
+
 BenchOutcome run_bench(const BenchRequest& req, const BenchHooks& hooks) {
-  validate(req.scenario);  // before the (possibly long) compilation
+  check_request(req);  // before the (possibly long) compilation
   auto backend = backends::open_backend(req.backend, req.options);
   BenchOutcome out;
   out.info = backend->info();

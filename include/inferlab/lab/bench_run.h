@@ -45,8 +45,13 @@ struct BenchOutcome {
   nlohmann::json summary;      // the `--json` document (also the stored summary row)
 };
 
-// Throws Error when the backend cannot open the model, the scenario is inconsistent or the
-// sample library cannot be built; nothing is stored before the model is open.
+// Checks the request's options (backend name, engine, counts, the scenario) before any work:
+// throws Error naming the field. run_bench calls it first.
+void check_request(const BenchRequest& request);
+
+// Throws Error when an option is invalid (check_request), the backend cannot open the model, the
+// scenario is inconsistent or the sample library cannot be built; nothing is stored before the
+// model is open.
 BenchOutcome run_bench(const BenchRequest& request, const BenchHooks& hooks = {});
 
 // Per-layer counters as result JSON lists them (name, op, implementation, ..., avg_ms).
