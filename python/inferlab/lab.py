@@ -10,7 +10,9 @@ Each call mirrors an `inferlab` command (bench, compare, accuracy, sweep): its o
 keyword arguments below (docs/bench.md, docs/lab.md, docs/accuracy.md say what they mean), enums
 where the C++ API has enums (their names as strings are accepted too). Results are objects with
 attributes; `to_json()` gives the dict that the command's --json writes. Runs release the GIL.
-Unlike the CLI, nothing is recorded in a results store unless `db` names one.
+Unlike the CLI, nothing is recorded in a results store unless `db` names one, and the peer
+backends' workers are found through INFERLAB_HOME (and INFERLAB_OPENCV_WORKER) rather than
+beside the program (docs/lab.md).
 """
 
 from __future__ import annotations
