@@ -5,6 +5,8 @@ import json
 import math
 import os
 import subprocess
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -95,6 +97,29 @@ def test_bench_rejects_bad_options(net, kwargs, words):
     with pytest.raises(inferlab.Error) as e:
         lab.bench(net.path, batch=2, repetitions=1, **kwargs)
     assert e.value.code == "invalid_argument" and words in str(e.value)
+
+
+def test_bench_releases_the_gil(net):
+    """A Python thread runs while bench measures: with the GIL held it could not record a time
+    inside the run."""
+    ticks, stop = [], threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=spin)
+    thread.start()
+    try:
+        t0 = time.perf_counter()
+        lab.bench(net.path, batch=2, time=0.3, repetitions=1, warmup=1)
+        t1 = time.perf_counter()
+    finally:
+        stop.set()
+        thread.join()
+    assert t1 - t0 > 0.3
+    assert [t for t in ticks if t0 + 0.05 < t < t1 - 0.05], "no Python thread ran during bench"
 
 
 def test_bench_missing_model_names_the_file(tmp_path):
