@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "inferlab/lab/bench_run.h"
 #include "inferlab/lab/random_samples.h"
@@ -128,6 +129,43 @@ TEST(BenchRun, MissingModelNamesTheFileAndStoresNothing) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/model.onnx"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(store.rows.empty());
+}
+
+// Each bad option is named in the message, before the model (absent here) is looked at.
+TEST(BenchRun, CheckRequestNamesTheBadOption) {
+  const std::vector<std::pair<std::function<void(bench::BenchRequest&)>, std::string>> cases = {
+      {[](bench::BenchRequest& r) { r.options.streams = -1; }, "streams"},
+      {[](bench::BenchRequest& r) { r.samples = -2; }, "samples"},
+      {[](bench::BenchRequest& r) { r.options.engine = "fastest"; }, "engine"},
+      {[](bench::BenchRequest& r) { r.options.conv_algo = "fft"; }, "conv_algo"},
+      {[](bench::BenchRequest& r) { r.options.opt_level = 3; }, "opt_level"},
+      {[](bench::BenchRequest& r) { r.options.timeout_s = 0; }, "timeout"},
+      {[](bench::BenchRequest& r) { r.backend = "nosuch"; }, "nosuch"},
+      {[](bench::BenchRequest& r) {
+         r.options.async = false;
+         r.options.nireq = 2;
+       },
+       "nireq"},
+      {[](bench::BenchRequest& r) {
+         r.backend = "opencv";
+         r.options.perf_counters = true;
+       },
+       "per-layer counters"},
+  };
+  for (const auto& [change, word] : cases) {
+    bench::BenchRequest req;
+    req.options.model = "/nonexistent/model.onnx";
+    req.scenario.iterations = 5;
+    bench::check_request(req);  // the baseline is valid
+    change(req);
+    try {
+      bench::run_bench(req);
+      ADD_FAILURE() << "accepted a request with a bad " << word;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(word), std::string::npos) << e.what();
+      EXPECT_EQ(e.code(), ErrorCode::invalid_argument) << e.what();
+    }
+  }
 }
 
 TEST(RandomSamples, SeededGivenInputsAndUnknownNames) {
