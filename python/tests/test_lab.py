@@ -212,6 +212,22 @@ def test_sweep_points_and_answers(net, tmp_path):
     assert again.sweep_id == s.sweep_id and again.resumed == 2  # from the store
 
 
+def test_sweep_resumes_what_the_cli_measured(net, tmp_path):
+    """The same sweep from the CLI and from Python has the same id: Python resumes the CLI's."""
+    cli = cli_path()
+    if not cli.exists():
+        pytest.skip(f"{cli} not built (set INFERLAB_CLI)")
+    db, out = tmp_path / "cli.db", tmp_path / "cli.json"
+    subprocess.run([str(cli), "sweep", str(net.path), "--batch", "1,2", "--streams", "1",
+                    "--threads", "1", "--repetitions", "1", "-t", "0.2", "--warmup", "1",
+                    "--no-prune", "--seed", "4", "--db", str(db), "--json", str(out)],
+                   check=True, stdout=subprocess.DEVNULL)
+    s = lab.sweep(net.path, batches=[1, 2], streams=[1], threads=[1], repetitions=1, time=0.2,
+                  warmup=1, prune=False, seed=4, db=str(db))
+    assert s.sweep_id == json.loads(out.read_text())["sweep_id"]
+    assert s.resumed == 2 and [p.status for p in s.points] == ["measured", "measured"]
+
+
 def test_sweep_checks_axes(net):
     with pytest.raises(inferlab.Error, match="batches"):
         lab.sweep(net.path, batches=[0])
