@@ -22,7 +22,13 @@ struct BenchRun {
   bench::BenchRequest req;
   std::map<std::string, Tensor> given;  // inputs=: used in every sample
   std::string dataset, preset;
-  std::unique_ptr<bench::ResultsStore> store;  // db=: where the results are appended
+  std::string db;                              // db=: where the results are appended
+  std::unique_ptr<bench::ResultsStore> store;  // opened once every option is checked
+
+  void open_store() {
+    if (!db.empty()) store = bench::open_results_store(bench::resolve_store_location(db));
+    req.store = store.get();
+  }
 
   bench::SampleFn samples() const {
     if (!dataset.empty())
@@ -83,7 +89,7 @@ void read_scenario(Options& o, bench::ScenarioConfig& s, PerformanceHint hint) {
   s.seed = static_cast<std::uint64_t>(seed);
 }
 
-// Everything bench and compare share; `run` names the call in messages.
+// Everything bench and compare share.
 std::unique_ptr<BenchRun> read_run(Options& o) {
   auto r = std::make_unique<BenchRun>();
   read_backend_options(o, r->req.options);
@@ -110,9 +116,7 @@ std::unique_ptr<BenchRun> read_run(Options& o) {
                 {"description", "dataset " + r->dataset + " (preset " + r->preset + ")"}};
   r->req.progress = to_bool(o["progress"], "progress");
   r->req.run_id = bench::iso_time_now() + "-" + std::to_string(getpid());
-  if (o.given("db"))
-    r->store = bench::open_results_store(bench::resolve_store_location(to_str(o["db"], "db")));
-  r->req.store = r->store.get();
+  if (o.given("db")) r->db = to_str(o["db"], "db");
   return r;
 }
 
@@ -122,6 +126,7 @@ bench::BenchOutcome run_bench(nb::dict options) {
   r->req.backend = to_str(o["backend"], "backend");
   o.check_all_read();
   bench::check_request(r->req);
+  r->open_store();
   bench::BenchHooks hooks;
   hooks.samples = r->samples();
   nb::gil_scoped_release nogil;
@@ -140,6 +145,7 @@ bench::CompareResult run_compare(nb::dict options) {
   for (const auto& n : c.backends) backends::check_backend_name(n);
   bench::check_request(r->req);  // the options every backend gets (as the "native" default)
   if (r->req.scenario.find_peak) invalid_argument("find_peak is not available in compare");
+  r->open_store();
   c.backend = r->req.options;
   c.scenario = r->req.scenario;
   c.sample_count = r->req.samples > 0 ? r->req.samples : 4;

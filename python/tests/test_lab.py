@@ -122,6 +122,15 @@ def test_bench_releases_the_gil(net):
     assert [t for t in ticks if t0 + 0.05 < t < t1 - 0.05], "no Python thread ran during bench"
 
 
+def test_bench_with_a_bad_option_creates_no_store(net, tmp_path):
+    db = tmp_path / "results.db"
+    with pytest.raises(inferlab.Error, match="streams"):
+        lab.bench(net.path, streams=-1, niter=5, db=str(db))
+    assert not db.exists()
+    r = lab.bench(net.path, batch=2, niter=5, repetitions=1, db=str(db))
+    assert db.exists() and r.run_id
+
+
 def test_bench_missing_model_names_the_file(tmp_path):
     with pytest.raises(inferlab.Error, match="missing.onnx"):
         lab.bench(tmp_path / "missing.onnx", niter=5)
