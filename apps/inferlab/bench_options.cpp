@@ -6,6 +6,7 @@
 #include "cli_util.h"
 #include "inferlab/lab/core_set.h"
 #include "inferlab/lab/dataset_samples.h"
+#include "inferlab/lab/random_samples.h"
 #include "inferlab/lab/tensor_file.h"
 
 namespace inferlab::cli {
@@ -156,17 +157,7 @@ std::vector<backends::TensorMap> make_samples(const std::vector<PortInfo>& ports
       fail("--input names '{}', which is not an input of {}", name, a.model);
     given[name] = read_tensor_file(file);
   }
-  std::vector<backends::TensorMap> samples(static_cast<std::size_t>(count));
-  for (std::int64_t s = 0; s < count; ++s) {
-    for (std::size_t i = 0; i < ports.size(); ++i) {
-      const PortInfo& p = ports[i];
-      auto it = given.find(p.name);
-      samples[s][p.name] = it != given.end()
-                               ? it->second
-                               : random_tensor(p.dtype, p.shape, a.seed + s * ports.size() + i);
-    }
-  }
-  return samples;
+  return bench::random_samples(ports, a.seed, count, given);
 }
 
 }  // namespace inferlab::cli

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <numeric>
-#include <random>
+
+#include "inferlab/lab/random_samples.h"
 
 namespace inferlab::cli {
 
@@ -22,15 +23,7 @@ std::pair<std::string, std::string> parse_named_file(const std::string& text) {
 }
 
 Tensor random_tensor(DType dtype, const Shape& shape, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  Tensor f(DType::f32, shape);
-  const bool integral = dtype != DType::f32 && dtype != DType::f16 && dtype != DType::bf16;
-  std::uniform_real_distribution<float> real(-1.f, 1.f);
-  std::uniform_int_distribution<int> whole(0, 9);
-  for (std::int64_t i = 0; i < f.numel(); ++i) {
-    f.data<float>()[i] = integral ? static_cast<float>(whole(rng)) : real(rng);
-  }
-  return f.cast(dtype);
+  return bench::random_tensor(dtype, shape, seed);  // one generator for the CLI and the library
 }
 
 bool is_classifier_output(const Tensor& t) {

@@ -7,9 +7,9 @@
 #include "bench_distributed.h"
 #include "bench_options.h"
 #include "command.h"
+#include "inferlab/lab/bench_run.h"
 #include "inferlab/lab/fingerprint.h"
 #include "inferlab/lab/output_file.h"
-#include "inferlab/lab/progress.h"
 #include "inferlab/lab/report.h"
 #include "inferlab/lab/results_store.h"
 #include "overhead_check.h"
@@ -39,22 +39,6 @@ void run_bench_on_slurm(BenchCmd& c) {
     tasks.push_back({conf, std::move(args)});
   }
   run_on_slurm(tasks, c.slurm, bench::resolve_store_location(c.args.db));
-}
-
-nlohmann::json layers_json(const std::vector<LayerProfile>& layers) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& l : layers) {
-    j.push_back({{"name", l.name},
-                 {"op_type", l.op_type},
-                 {"fused_from", l.fused_from},
-                 {"implementation", l.implementation},
-                 {"precision", l.precision},
-                 {"layout", l.layout},
-                 {"time_ms", l.time_ms},
-                 {"count", l.count},
-                 {"avg_ms", l.count ? l.time_ms / static_cast<double>(l.count) : 0.0}});
-  }
-  return j;
 }
 
 void print_layers(const nlohmann::json& layers) {
@@ -156,31 +140,34 @@ void run_bench(BenchCmd& c) {
   std::unique_ptr<bench::ResultsStore> db;
   if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
 
-  const std::string command = bench::current_command_line();
-  auto backend = backends::open_backend(a.backend_name, a.backend);
-  const auto& info = backend->info();
-  bench::RunMeta meta = backends::run_meta(info, a.backend);
-  meta.fingerprint = bench::collect_fingerprint(command);
-  meta.fingerprint["libraries"][info.name] = info.version;  // the toolkit that ran
-  meta.run_id = fmt::format("{}-{}", bench::iso_time_now(), getpid());
+  bench::BenchRequest req;
+  req.backend = a.backend_name;
+  req.options = a.backend;
+  req.scenario = a.scenario;
+  req.samples = a.samples;
+  req.inputs = a.dataset.empty()
+                   ? nlohmann::json{{"source", "random"},
+                                    {"description", fmt::format("random (seed {})", a.seed)}}
+                   : nlohmann::json{{"source", "dataset"},
+                                    {"description",
+                                     fmt::format("dataset {} (preset {})", a.dataset, a.preset)}};
+  req.fingerprint = bench::collect_fingerprint(bench::current_command_line());
+  req.run_id = fmt::format("{}-{}", bench::iso_time_now(), getpid());
+  req.store = db.get();
+  req.progress = !a.no_progress;
 
-  bench::ScenarioConfig& s = a.scenario;
-  s.batch = meta.batch;
-  s.in_flight = info.in_flight;
-  s.sample_count = a.samples > 0 ? a.samples : std::max(1, info.in_flight);
-  backend->set_samples(make_samples(info.inputs, a, s.sample_count));
-  fmt::print("{} on {} ({}), {} x batch {}, {} in flight, scenario {}, inputs {}\n", a.model,
-             info.name, info.version, s.sample_count, meta.batch, info.in_flight,
-             bench::scenario_name(s.scenario),
-             a.dataset.empty() ? "random" : fmt::format("dataset {} ({})", a.dataset, a.preset));
-  for (const auto& note : info.notes) fmt::print("note: {}\n", note);
-
-  int rep_no = 0;
-  auto measure = [&](const bench::LoadPlan& plan) {
-    bench::Progress p(fmt::format("  measuring {}", ++rep_no), plan.min_duration_s, !a.no_progress);
-    return backend->measure(plan, p.fn());
+  bench::BenchHooks hooks;
+  hooks.samples = [&a](const std::vector<PortInfo>& ports, std::int64_t count) {
+    return make_samples(ports, a, count);
   };
-  auto on_done = [&](const bench::RepetitionResult& r) {
+  hooks.opened = [&a](const backends::BackendInfo& info, const bench::ScenarioConfig& s) {
+    fmt::print("{} on {} ({}), {} x batch {}, {} in flight, scenario {}, inputs {}\n", a.model,
+               info.name, info.version, s.sample_count, s.batch, info.in_flight,
+               bench::scenario_name(s.scenario),
+               a.dataset.empty() ? "random" : fmt::format("dataset {} ({})", a.dataset, a.preset));
+    for (const auto& note : info.notes) fmt::print("note: {}\n", note);
+  };
+  hooks.repetition = [](const bench::RepetitionResult& r) {
     if (r.kind == "peak_trial")
       fmt::print("  trial {:2} rate {:8.2f} q/s: p99 {:.3f} ms -> {}\n", r.index, r.rate_qps,
                  r.latency.p99, r.bound_met ? "met" : "missed");
@@ -191,25 +178,13 @@ void run_bench(BenchCmd& c) {
           r.index, r.throughput_fps, r.latency.p50, r.latency.p90, r.latency.p99, r.latency.count,
           r.record.measured.wall_s);
     if (!r.invalid_reason.empty()) fmt::print("  INVALID: {}\n", r.invalid_reason);
-    if (db) db->append(bench::repetition_row(r, s, meta));
   };
-  const bench::ScenarioResult res = bench::run_scenario(s, measure, on_done);
-  meta.peak_rss_mb = backend->peak_rss_mb();
-  if (a.perf_counters) meta.layers = layers_json(backend->layer_profile());
-  nlohmann::json j = bench::result_json(res, meta);
-  j["inputs"] = a.dataset.empty()
-                    ? nlohmann::json{{"source", "random"},
-                                     {"description", fmt::format("random (seed {})", a.seed)}}
-                    : nlohmann::json{{"source", "dataset"},
-                                     {"description",
-                                      fmt::format("dataset {} (preset {})", a.dataset, a.preset)}};
-  if (db) db->append(j);
-  print_summary(j, res);
-  if (!meta.layers.is_null()) print_layers(meta.layers);
+  const bench::BenchOutcome out = bench::run_bench(req, hooks);
+  const nlohmann::json j = bench::to_json(out);
+  print_summary(j, out.result);
+  if (!out.meta.layers.is_null()) print_layers(out.meta.layers);
   if (!a.json.empty()) write_file_atomically(a.json, j.dump(2) + "\n", "--json file");
-  if (!a.csv.empty()) {
-    write_file_atomically(a.csv, bench::to_csv({bench::flat_summary(j)}), "--csv file");
-  }
+  if (!a.csv.empty()) write_file_atomically(a.csv, bench::to_csv(out), "--csv file");
   if (db) fmt::print("recorded in {}\n", db->location());
 }
 

@@ -87,8 +87,8 @@ SweepSummary run_sweep_command(const SweepArgs& a, const std::string& json_path)
     fmt::print("\n{} point(s) not measured: the budget ran out; rerun the same command to resume\n",
                sum.out.left.size());
   if (!json_path.empty())
-    write_file_atomically(json_path, sweep_json(plan, sum.out, sum.answers).dump(2) + "\n",
-                          "--json file");
+    write_file_atomically(
+        json_path, bench::sweep_json(plan.run, sum.out, sum.answers).dump(2) + "\n", "--json file");
   fmt::print("sweep {} recorded in {} ({} point(s) resumed from it)\n", plan.run.id, db->location(),
              sum.out.resumed);
   return sum;

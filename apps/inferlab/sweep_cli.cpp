@@ -136,30 +136,4 @@ SweepPlan plan_sweep(const SweepArgs& a) {
   return plan;
 }
 
-nlohmann::json sweep_json(const SweepPlan& plan, const bench::SweepOutcome& out,
-                          const std::vector<bench::BackendAnswers>& answers) {
-  nlohmann::json j = {{"sweep_id", plan.run.id},
-                      {"model", plan.run.base.model},
-                      {"inputs", plan.run.inputs_note},
-                      {"points", nlohmann::json::array()},
-                      {"not_measured", nlohmann::json::array()},
-                      {"answers", nlohmann::json::array()}};
-  for (const auto& r : out.results) j["points"].push_back(bench::to_json(r));
-  for (const auto& p : out.left) j["not_measured"].push_back(bench::to_json(p));
-  auto opt = [](const std::optional<bench::PointResult>& r) {
-    return r ? bench::to_json(*r) : nlohmann::json();
-  };
-  for (const auto& a : answers) {
-    nlohmann::json pareto = nlohmann::json::array();
-    for (const auto& p : a.pareto) pareto.push_back(bench::to_json(p));
-    j["answers"].push_back({{"backend", a.backend},
-                            {"best_throughput", opt(a.best_throughput)},
-                            {"best_p50", opt(a.best_p50)},
-                            {"best_p90", opt(a.best_p90)},
-                            {"best_under_bound", opt(a.best_under_bound)},
-                            {"pareto", pareto}});
-  }
-  return j;
-}
-
 }  // namespace inferlab::cli

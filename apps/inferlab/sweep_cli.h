@@ -47,7 +47,4 @@ struct SweepPlan {
 // Validates every option (Error with a clear message) and builds the grid and run settings.
 SweepPlan plan_sweep(const SweepArgs& a);
 
-nlohmann::json sweep_json(const SweepPlan& plan, const bench::SweepOutcome& out,
-                          const std::vector<bench::BackendAnswers>& answers);
-
 }  // namespace inferlab::cli

@@ -9,6 +9,8 @@ Arrays: an input array is read in place when it is C-contiguous and has the inpu
 strided view is copied once; another dtype raises inferlab.Error with code "invalid_argument").
 Outputs are copies, or views of the request's memory with share_outputs=True (overwritten by the
 request's next inference). Inference releases the GIL.
+
+The benchmark lab (bench, compare, accuracy, sweep, results as objects) is inferlab.lab.
 """
 
 from ._inferlab import (
@@ -24,6 +26,7 @@ from ._inferlab import (
     PortInfo,
     Precision,
 )
+from . import lab  # noqa: E402  (after the module it wraps)
 
 __all__ = [
     "CompiledModel",
@@ -37,4 +40,5 @@ __all__ = [
     "PerformanceHint",
     "PortInfo",
     "Precision",
+    "lab",
 ]

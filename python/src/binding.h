@@ -48,11 +48,25 @@ nb::object numpy_dtype(DType t);  // numpy.dtype of an element type; raises for 
 // options.cpp: CompileOptions from an OpenVINO-style config dict and/or keyword arguments.
 void bind_options(nb::module_& m);
 CompileOptions compile_options_from(nb::handle config, const nb::kwargs& kwargs);
+// Strict conversions of option values: a value of another type raises inferlab.Error
+// (invalid_argument) naming `key`; enums also accept their names as strings.
+bool to_bool(nb::handle v, const std::string& key);
+int to_int(nb::handle v, const std::string& key);
+double to_double(nb::handle v, const std::string& key);
+std::string to_str(nb::handle v, const std::string& key);
+PerformanceHint to_hint(nb::handle v, const std::string& key);
+Precision to_precision(nb::handle v, const std::string& key);
+Engine to_engine(nb::handle v, const std::string& key);
+ConvAlgo to_conv_algo(nb::handle v, const std::string& key);
+Shape to_shape(nb::handle v, const std::string& key);
 
 // request.cpp: InferRequest with NumPy in and out, async with callbacks, GIL released.
 void bind_request(nb::module_& m);
 
 // model.cpp: Core, Model, CompiledModel, PortInfo.
 void bind_model(nb::module_& m);
+
+// lab_*.cpp: the lab's runs (bench, compare, accuracy, sweep) and their results (lab.h).
+void bind_lab(nb::module_& m);
 
 }  // namespace inferlab::py

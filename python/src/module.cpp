@@ -7,4 +7,5 @@ NB_MODULE(_inferlab, m) {
   inferlab::py::bind_options(m);
   inferlab::py::bind_request(m);
   inferlab::py::bind_model(m);
+  inferlab::py::bind_lab(m);
 }

@@ -17,14 +17,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-// OpenVINO property names -> CompileOptions fields.
-const std::map<std::string, std::string> kOpenVinoKeys = {
-    {"PERFORMANCE_HINT", "hint"},
-    {"NUM_STREAMS", "streams"},
-    {"INFERENCE_PRECISION_HINT", "precision"},
-    {"PERF_COUNT", "perf_counters"},
-    {"ENABLE_CPU_PINNING", "pin"},
-};
+}  // namespace
 
 bool to_bool(nb::handle v, const std::string& key) {
   if (nb::isinstance<nb::bool_>(v)) return nb::cast<bool>(v);
@@ -42,6 +35,14 @@ int to_int(nb::handle v, const std::string& key) {
     invalid_argument("option " + key + ": expected an integer, got " +
                      nb::cast<std::string>(nb::repr(v)));
   return nb::cast<int>(v);
+}
+
+double to_double(nb::handle v, const std::string& key) {
+  if (nb::isinstance<nb::bool_>(v) ||
+      !(nb::isinstance<nb::int_>(v) || nb::isinstance<nb::float_>(v)))
+    invalid_argument("option " + key + ": expected a number, got " +
+                     nb::cast<std::string>(nb::repr(v)));
+  return nb::cast<double>(v);
 }
 
 std::string to_str(nb::handle v, const std::string& key) {
@@ -79,6 +80,17 @@ Shape to_shape(nb::handle v, const std::string& key) {
   for (nb::handle d : v) s.push_back(to_int(d, key));
   return s;
 }
+
+namespace {
+
+// OpenVINO property names -> CompileOptions fields.
+const std::map<std::string, std::string> kOpenVinoKeys = {
+    {"PERFORMANCE_HINT", "hint"},
+    {"NUM_STREAMS", "streams"},
+    {"INFERENCE_PRECISION_HINT", "precision"},
+    {"PERF_COUNT", "perf_counters"},
+    {"ENABLE_CPU_PINNING", "pin"},
+};
 
 using Setter = std::function<void(CompileOptions&, nb::handle, const std::string&)>;
 

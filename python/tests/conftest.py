@@ -50,7 +50,8 @@ class ConvNet:
         init = [numpy_helper.from_array(a, n) for a, n in
                 ((self.w, "w"), (self.b, "b"), (self.fc, "fc"), (self.fb, "fb"))]
         nodes = [
-            helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1], name="conv"),
+            helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1], kernel_shape=[3, 3],
+                             name="conv"),  # kernel_shape: OpenCV DNN needs it
             helper.make_node("Relu", ["c"], ["r"], name="relu"),
             helper.make_node("GlobalAveragePool", ["r"], ["p"], name="pool"),
             helper.make_node("Flatten", ["p"], ["f"], name="flatten"),

@@ -50,3 +50,17 @@ def test_readme_openvino_equivalent_agrees(workdir, monkeypatch, capsys):
     # among the top classes, so their order may differ).
     np.testing.assert_allclose(ours, theirs, atol=0.1)
     assert np.corrcoef(ours.ravel(), theirs.ravel())[0, 1] > 0.999
+
+
+def test_readme_lab_example(workdir, monkeypatch, capsys):
+    code = readme_example("lab")
+    monkeypatch.chdir(workdir)
+    scope = {}
+    exec(compile(code, "README.md (lab example)", "exec"), scope)
+    printed = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"bench: \d+\.\d samples/s, p99 \d+\.\d\d ms", printed[0]), printed
+    r, c = scope["r"], scope["c"]
+    assert r.throughput.median > 0 and r.latency.count == 40  # 2 repetitions x 20 queries
+    assert [row.name for row in c.rows] == ["native", "onnxruntime"]
+    assert printed[1] == "native ok -"  # the reference
+    assert printed[2].startswith("onnxruntime ")

@@ -159,4 +159,28 @@ SweepOutcome run_sweep(const std::vector<SweepPoint>& points, const SweepRun& ru
   return out;
 }
 
+nlohmann::json sweep_json(const SweepRun& run, const SweepOutcome& out,
+                          const std::vector<BackendAnswers>& answers) {
+  nlohmann::json j = {{"sweep_id", run.id},
+                      {"model", run.base.model},
+                      {"inputs", run.inputs_note},
+                      {"points", nlohmann::json::array()},
+                      {"not_measured", nlohmann::json::array()},
+                      {"answers", nlohmann::json::array()}};
+  for (const auto& r : out.results) j["points"].push_back(to_json(r));
+  for (const auto& p : out.left) j["not_measured"].push_back(to_json(p));
+  auto opt = [](const std::optional<PointResult>& r) { return r ? to_json(*r) : nlohmann::json(); };
+  for (const auto& a : answers) {
+    nlohmann::json pareto = nlohmann::json::array();
+    for (const auto& p : a.pareto) pareto.push_back(to_json(p));
+    j["answers"].push_back({{"backend", a.backend},
+                            {"best_throughput", opt(a.best_throughput)},
+                            {"best_p50", opt(a.best_p50)},
+                            {"best_p90", opt(a.best_p90)},
+                            {"best_under_bound", opt(a.best_under_bound)},
+                            {"pareto", pareto}});
+  }
+  return j;
+}
+
 }  // namespace inferlab::bench

@@ -47,4 +47,9 @@ struct SweepOutcome {
 SweepOutcome run_sweep(const std::vector<SweepPoint>& points, const SweepRun& run, ResultsStore& db,
                        const std::function<void(const PointResult&, bool resumed)>& on_point);
 
+// The `sweep --json` document: sweep id, model, inputs, every point, those left unmeasured and
+// the answers per backend.
+nlohmann::json sweep_json(const SweepRun& run, const SweepOutcome& out,
+                          const std::vector<BackendAnswers>& answers);
+
 }  // namespace inferlab::bench
