@@ -39,8 +39,8 @@ data::AccuracyResult run_accuracy(nb::dict options) {
   a.classes = optional_str(o, "classes");
   a.split = optional_str(o, "split");
   a.backend = to_str(o["backend"], "backend");
-  a.engine = engine_name(to_engine(o["engine"], "engine"));
-  a.conv_algo = conv_algo_name(to_conv_algo(o["conv_algo"], "conv_algo"));
+  a.engine = to_engine(o["engine"], "engine");
+  a.conv_algo = to_conv_algo(o["conv_algo"], "conv_algo");
   a.precision = to_precision(o["precision"], "precision");
   a.limit = count(o, "limit", 0);
   a.every = count(o, "every", 1);

@@ -44,8 +44,8 @@ struct BenchRun {
 
 void read_backend_options(Options& o, backends::BackendOptions& b) {
   b.model = to_str(o["model"], "model");
-  b.engine = engine_name(to_engine(o["engine"], "engine"));
-  b.conv_algo = conv_algo_name(to_conv_algo(o["conv_algo"], "conv_algo"));
+  b.engine = to_engine(o["engine"], "engine");
+  b.conv_algo = to_conv_algo(o["conv_algo"], "conv_algo");
   b.precision = to_precision(o["precision"], "precision");
   b.hint = to_hint(o["hint"], "hint");
   b.batch = to_int(o["batch"], "batch");

@@ -64,8 +64,8 @@ SweepResult run_sweep(nb::dict options) {
   r.cores = bench::available_cpu_count();
   const bench::SweepGrid grid = read_grid(o, r.cores);
   r.base.model = to_str(o["model"], "model");
-  r.base.engine = engine_name(to_engine(o["engine"], "engine"));
-  r.base.conv_algo = conv_algo_name(to_conv_algo(o["conv_algo"], "conv_algo"));
+  r.base.engine = to_engine(o["engine"], "engine");
+  r.base.conv_algo = to_conv_algo(o["conv_algo"], "conv_algo");
   r.prune = to_bool(o["prune"], "prune");
   bench::ScenarioConfig& s = r.scenario;
   s.scenario = bench::Scenario::offline;
@@ -104,9 +104,12 @@ SweepResult run_sweep(nb::dict options) {
                            {"description", "dataset " + dataset + " (preset " + preset +
                                                "), preprocessed before timing"}};
   // The settings the CLI puts in the id: the same sweep from Python and the CLI resumes alike.
-  const nlohmann::json settings = {
-      {"repetitions", s.repetitions}, {"duration_s", s.duration_s},    {"warmup", s.warmup},
-      {"engine", r.base.engine},      {"conv_algo", r.base.conv_algo}, {"inputs", r.inputs_note}};
+  const nlohmann::json settings = {{"repetitions", s.repetitions},
+                                   {"duration_s", s.duration_s},
+                                   {"warmup", s.warmup},
+                                   {"engine", engine_name(r.base.engine)},
+                                   {"conv_algo", conv_algo_name(r.base.conv_algo)},
+                                   {"inputs", r.inputs_note}};
   r.id = bench::sweep_id(std::filesystem::absolute(r.base.model).string(), grid, settings);
   std::unique_ptr<bench::ResultsStore> store =
       db.empty() ? std::make_unique<MemoryStore>()

@@ -30,10 +30,6 @@ nlohmann::json layers_json(const std::vector<LayerProfile>& layers) {
 void check_request(const BenchRequest& r) {
   const backends::BackendOptions& b = r.options;
   backends::check_backend_name(r.backend);
-  if (b.engine != "optimized" && b.engine != "reference")
-    fail("engine must be optimized or reference (got '{}')", b.engine);
-  if (b.conv_algo != "auto" && b.conv_algo != "direct" && b.conv_algo != "winograd")
-    fail("conv_algo must be auto, direct or winograd (got '{}')", b.conv_algo);
   const std::pair<const char*, std::int64_t> counts[] = {{"batch", b.batch},
                                                          {"streams", b.streams},
                                                          {"threads", b.threads},

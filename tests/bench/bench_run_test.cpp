@@ -32,7 +32,7 @@ class MemoryStore : public bench::ResultsStore {
 bench::BenchRequest add_model_request(const inferlab::test::TempDir& dir) {
   bench::BenchRequest r;
   r.options.model = dir / "add.onnx";
-  r.options.engine = "reference";
+  r.options.engine = Engine::reference;
   r.options.async = false;
   r.options.streams = 1;
   r.options.threads = 1;
@@ -136,8 +136,6 @@ TEST(BenchRun, CheckRequestNamesTheBadOption) {
   const std::vector<std::pair<std::function<void(bench::BenchRequest&)>, std::string>> cases = {
       {[](bench::BenchRequest& r) { r.options.streams = -1; }, "streams"},
       {[](bench::BenchRequest& r) { r.samples = -2; }, "samples"},
-      {[](bench::BenchRequest& r) { r.options.engine = "fastest"; }, "engine"},
-      {[](bench::BenchRequest& r) { r.options.conv_algo = "fft"; }, "conv_algo"},
       {[](bench::BenchRequest& r) { r.options.opt_level = 3; }, "opt_level"},
       {[](bench::BenchRequest& r) { r.options.timeout_s = 0; }, "timeout"},
       {[](bench::BenchRequest& r) { r.backend = "nosuch"; }, "nosuch"},
