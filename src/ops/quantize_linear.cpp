@@ -18,8 +18,36 @@ void infer(const Node& n, const std::vector<const Value*>& in, const std::vector
   ops::set_output(out[0], qtype, in[0]->shape);
 }
 
+// Per tensor, f32: the same values as round_saturate(x[i] / scale, zp) in a loop without calls
+// or branches, which the compiler vectorizes (the reference loop below costs ~0.45 ms for a
+// 224x224 image, 4% of an int8 ResNet-50 inference; this one ~0.05 ms). Exactness:
+//  - the division is the same IEEE division;
+//  - v is first clamped to [lo - zp - 1, hi - zp + 1]: outside it the result saturates either
+//    way, and inside |v| < 2^9, so adding and subtracting 1.5 * 2^23 rounds v to the nearest
+//    integer, half to even, exactly as nearbyint does in the default rounding mode (the sum is
+//    in [2^23, 2^24), where the spacing of floats is 1);
+//  - NaN compares unequal to itself and becomes the zero point (saturated), like round_saturate.
+template <typename Q>
+void quantize_per_tensor(const float* x, std::int64_t n, float scale, std::int32_t zp, Q* y) {
+  const std::int32_t lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
+  const float vlo = static_cast<float>(lo - zp - 1), vhi = static_cast<float>(hi - zp + 1);
+  const float magic = 12582912.f;  // 1.5 * 2^23
+  const float fzp = static_cast<float>(zp);
+  const float flo = static_cast<float>(lo), fhi = static_cast<float>(hi);
+  const std::int32_t nan_q = std::clamp(zp, lo, hi);
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float v = x[i] / scale;
+    // max(vlo, NaN) is vlo, so NaN never reaches the conversion; it is replaced below.
+    const float c = std::min(std::max(vlo, v), vhi);
+    const float r = std::min(std::max((c + magic) - magic + fzp, flo), fhi);
+    y[i] = static_cast<Q>(v == v ? static_cast<std::int32_t>(r) : nan_q);
+  }
+}
+
 template <typename Q>
 void quantize(const Tensor& x, const ops::QuantParams& p, Q* y) {
+  if (x.dtype() == DType::f32 && p.scale.size() == 1)
+    return quantize_per_tensor(x.data<float>(), x.numel(), p.scale[0], p.zero_point[0], y);
   const std::int32_t lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
   for (std::int64_t i = 0; i < x.numel(); ++i) {
     const std::size_t c = p.at(i);
