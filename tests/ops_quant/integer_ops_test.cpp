@@ -157,3 +157,16 @@ TEST(QLinearConv, RejectsWeightScalesNotMatchingOutputChannels) {
         << e.what();
   }
 }
+
+TEST(MatMulIntegerToFloat, ScalesTheIntegerProductAndAddsTheBias) {
+  // A - 1 = [2, 4]; B = [[1, -1], [2, 3]]: acc = [10, 10]; scales 0.5 * [0.1, 0.2]; bias [1, -1].
+  const auto r = run_op("com.microsoft.MatMulIntegerToFloat", {{u8({1, 2}, {3, 5})},
+                                                               cst(s8({2, 2}, {1, -1, 2, 3})),
+                                                               cst(scalar(0.5f)),
+                                                               cst(f32({2}, {0.1f, 0.2f})),
+                                                               cst(u8({}, {1})),
+                                                               {},
+                                                               cst(f32({2}, {1, -1}))});
+  EXPECT_EQ(r.value(0).dtype, DType::f32);
+  expect_near(r.out[0], {1.5, 0.0});
+}
