@@ -20,6 +20,9 @@ void infer(const Node&, const std::vector<const Value*>& in, const std::vector<V
   const auto s = ops::matmul_shapes(a, b);
   ops::check_quant_inputs(in[2], ops::opt(in, 4), a, in[0]->dtype, -1, "a");
   const bool per_column = shape_numel(in[3]->shape) != 1;
+  if (b.size() < 2)  // bias and per-column parameters index B's columns
+    unsupported("B '{}' of shape {}: only a 2-D or batched B is supported", in[1]->name,
+                shape_str(b));
   ops::check_quant_inputs(in[3], ops::opt(in, 5), b, in[1]->dtype,
                           per_column ? static_cast<std::int64_t>(b.size()) - 1 : -1, "b");
   if (const Value* bias = ops::opt(in, 6);
