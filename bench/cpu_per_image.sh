@@ -8,8 +8,9 @@
 # alternately, round by round, so that load changes hit all of them; each variant's median and
 # spread (min..max) and the per-round ratio to the first variant are printed.
 #
-#   bench/cpu_per_image.sh MODEL [--precision P] [--streams S] [--rounds R] [--n1 N1] [--n2 N2]
-#                          [--variant NAME=LIBDIR]... [--out DIR]
+#   bench/cpu_per_image.sh MODEL [--precision P] [--streams S] [--batch B] [--rounds R]
+#                          [--n1 N1] [--n2 N2] [--variant NAME=LIBDIR]... [--out DIR]
+# (N1, N2: queries of B images each; the figure is per image.)
 #
 # A variant is a directory holding another build's libinferlab_engine.so, put first on
 # LD_LIBRARY_PATH (the binary's RUNPATH comes after it): copy build/src/libinferlab_engine.so
@@ -19,12 +20,13 @@
 #     --variant before=/tmp/lib_before --variant after=build/src
 set -euo pipefail
 cd "$(dirname "$0")/.."
-model= precision=f32 streams=1 rounds=3 n1=100 n2=400 out=bench/out/cpu_per_image
+model= precision=f32 streams=1 batch=1 rounds=3 n1=100 n2=400 out=bench/out/cpu_per_image
 names=() dirs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --precision) precision=$2; shift 2 ;;
     --streams) streams=$2; shift 2 ;;
+    --batch) batch=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --n1) n1=$2; shift 2 ;;
     --n2) n2=$2; shift 2 ;;
@@ -50,7 +52,7 @@ mkdir -p "$out"
 cpu_ms() {  # cpu_ms LIBDIR QUERIES: task-clock of one bench run, in ms
   local stat="$out/perf.txt"
   env ${1:+LD_LIBRARY_PATH="$1"} perf stat -x, -e task-clock -o "$stat" "$bin" bench "$model" \
-    --precision "$precision" --streams "$streams" --threads 1 --scenario offline \
+    --precision "$precision" --batch "$batch" --streams "$streams" --threads 1 --scenario offline \
     --niter "$2" --repetitions 1 --no-progress --no-db >"$out/bench.txt" 2>&1 ||
     { cat "$out/bench.txt" >&2; exit 1; }
   grep task-clock "$stat" | cut -d, -f1
@@ -60,12 +62,12 @@ cpu_ms() {  # cpu_ms LIBDIR QUERIES: task-clock of one bench run, in ms
 for r in $(seq 1 "$rounds"); do
   for i in "${!names[@]}"; do
     a=$(cpu_ms "${dirs[$i]}" "$n1") b=$(cpu_ms "${dirs[$i]}" "$n2")
-    ms=$(awk -v a="$a" -v b="$b" -v n=$((n2 - n1)) 'BEGIN { printf "%.3f", (b - a) / n }')
+    ms=$(awk -v a="$a" -v b="$b" -v n=$(((n2 - n1) * batch)) 'BEGIN { printf "%.3f", (b - a) / n }')
     printf '%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$ms" "$(cut -d' ' -f1 /proc/loadavg)" |
       tee -a "$out/rounds.tsv" >&2
   done
 done
-echo "== $model, precision $precision, $streams single-thread stream(s), $rounds rounds, CPU ms per image"
+echo "== $model, precision $precision, batch $batch, $streams single-thread stream(s), $rounds rounds, CPU ms per image"
 awk -F'\t' -v first="${names[0]}" '
   function med(s,   n, v, i, j, t) {
     n = split(s, v, " ")
