@@ -10,6 +10,7 @@
 //     folded exactly into the per-channel weight scales (and signs), the bias quantized to s32
 //     with the scale x_scale * w_scale[m];
 //   - DQ(a), DQ(b) -> Add -> Q: QLinearAdd (com.microsoft; u8/s8 operands may differ);
+//   - DQ(a), DQ(W const) [, bias] -> Gemm, float result: MatMulIntegerToFloat (com.microsoft);
 // After shape inference, fuse_qdq_sum.cpp merges QLinearConv -> QLinearAdd.
 // A pattern that does not match exactly stays as it is and runs in f32 (reported per layer).
 #include <cmath>
@@ -322,6 +323,58 @@ bool fuse_add(Graph& g, std::size_t ai) {
   return true;
 }
 
+// DQ(A) -> Gemm (transA 0, alpha 1, beta 1) with DQ'd constant s8 weights, the result left
+// in float (no QuantizeLinear after: a classifier's last layer): com.microsoft
+// MatMulIntegerToFloat (ops/matmul_integer_to_float.cpp) with B = the weights as [K, N] and the
+// float bias, so the product runs int8 and its weights take a quarter of the float bytes.
+bool fuse_gemm(Graph& g, std::size_t gi) {
+  const Node& gemm = g.nodes[gi];
+  if (gemm.outputs.size() != 1 || !gemm.has_input(0) || !gemm.has_input(1)) return false;
+  if (gemm.attrs.get_int("transA", 0) != 0 || gemm.attrs.get_float("alpha", 1.f) != 1.f ||
+      gemm.attrs.get_float("beta", 1.f) != 1.f)
+    return false;
+  const Node* da = producer_of(g, gemm.inputs[0], "DequantizeLinear");
+  const Node* dw = producer_of(g, gemm.inputs[1], "DequantizeLinear");
+  if (!da || !dw || !per_tensor(g, *da) || !weight_dq_ok(g, *dw)) return false;
+  const Tensor& w = *constant_of(g, dw->inputs[0]);
+  const bool trans_b = gemm.attrs.get_int("transB", 0) != 0;
+  const auto w_scale = ops::float_values(*constant_of(g, dw->inputs[1]));
+  // Per-axis weight scales are along axis 0 (weight_dq_ok): N only when B is transposed.
+  if (w.shape().size() != 2 || (!trans_b && w_scale.size() != 1)) return false;
+  const std::int64_t N = w.shape()[trans_b ? 0 : 1], K = w.shape()[trans_b ? 1 : 0];
+  std::optional<std::vector<float>> bias;
+  if (gemm.has_input(2)) {
+    bias = bias_values(g, gemm.inputs[2]);
+    if (!bias || (bias->size() != 1 && static_cast<std::int64_t>(bias->size()) != N)) return false;
+  }
+  Tensor b(DType::i8, {K, N});
+  for (std::int64_t k = 0; k < K; ++k)
+    for (std::int64_t j = 0; j < N; ++j)
+      b.data<std::int8_t>()[k * N + j] = w.data<std::int8_t>()[trans_b ? j * K + k : k * N + j];
+  Node n;
+  n.op_type = "MatMulIntegerToFloat";
+  n.domain = "com.microsoft";
+  n.name = gemm.name;
+  n.opset = 1;
+  n.inputs = {da->inputs[0], passes::add_constant(g, gemm.name + "_b_s8", std::move(b)),
+              da->inputs[1], dw->inputs[1],
+              da->inputs[2], ""};
+  if (bias) {
+    Tensor c(DType::f32, {N});
+    for (std::int64_t j = 0; j < N; ++j)
+      c.data<float>()[j] = (*bias)[bias->size() == 1 ? 0 : static_cast<std::size_t>(j)];
+    n.inputs.push_back(passes::add_constant(g, gemm.name + "_bias_f32", std::move(c)));
+  }
+  n.outputs = gemm.outputs;
+  n.fused_from = {gemm.name};
+  record_fusion(n, *da);
+  record_fusion(n, *dw);
+  if (gemm.has_input(2))
+    if (const Node* db = producer_of(g, gemm.inputs[2], "DequantizeLinear")) record_fusion(n, *db);
+  g.nodes[gi] = std::move(n);
+  return true;
+}
+
 }  // namespace
 
 int fuse_qdq(Graph& g) {
@@ -336,6 +389,8 @@ int fuse_qdq(Graph& g) {
     if (n.op_type == "Conv" && fuse_conv(g, i))
       ++fused;
     else if (n.op_type == "Add" && fuse_add(g, i))
+      ++fused;
+    else if (n.op_type == "Gemm" && fuse_gemm(g, i))
       ++fused;
   }
   // Nodes absorbed above (Relu, Q, BatchNormalization) lost their outputs; their readers now read

@@ -39,8 +39,9 @@ bool has_isa(dnnl::cpu_isa have, dnnl::cpu_isa want) {
 
 bool quantized_op(const std::string& t) {
   static const std::set<std::string> k = {
-      "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv",
-      "QLinearMatMul",  "QLinearAdd",       "ConvInteger",           "MatMulInteger"};
+      "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear",
+      "QLinearConv",    "QLinearMatMul",    "QLinearAdd",
+      "ConvInteger",    "MatMulInteger",    "MatMulIntegerToFloat"};
   return k.count(t) > 0;
 }
 

@@ -1,6 +1,7 @@
 // ConvInteger, MatMulInteger, QLinearConv, QLinearMatMul, QLinearAdd: hand-computed cases, and
 // the requantizing ops checked against the float reference kernels on dequantized values
 // (quantize(float_op(dequantize(x), dequantize(w))) within one step, since the float sum rounds).
+#include <functional>
 #include <random>
 
 #include "ir/error.h"
@@ -147,4 +148,36 @@ TEST(QLinearConv, RejectsWeightScalesNotMatchingOutputChannels) {
               std::string::npos)
         << e.what();
   }
+}
+
+TEST(MatMulIntegerToFloat, ScalesTheIntegerProductAndAddsTheBias) {
+  // A - 1 = [2, 4]; B = [[1, -1], [2, 3]]: acc = [10, 10]; scales 0.5 * [0.1, 0.2]; bias [1, -1].
+  const auto r = run_op("com.microsoft.MatMulIntegerToFloat", {{u8({1, 2}, {3, 5})},
+                                                               cst(s8({2, 2}, {1, -1, 2, 3})),
+                                                               cst(scalar(0.5f)),
+                                                               cst(f32({2}, {0.1f, 0.2f})),
+                                                               cst(u8({}, {1})),
+                                                               {},
+                                                               cst(f32({2}, {1, -1}))});
+  EXPECT_EQ(r.value(0).dtype, DType::f32);
+  expect_near(r.out[0], {1.5, 0.0});
+}
+
+
+TEST(MatMulIntegerToFloat, RejectsBiasOfTheWrongLengthAndOneDimensionalB) {
+  const std::string bias = error_of([] {
+    run_op("com.microsoft.MatMulIntegerToFloat", {{u8({1, 2}, {3, 5})},
+                                                  cst(s8({2, 2}, {1, -1, 2, 3})),
+                                                  cst(scalar(0.5f)),
+                                                  cst(scalar(0.1f)),
+                                                  {},
+                                                  {},
+                                                  cst(f32({3}, {1, 2, 3}))});
+  });
+  EXPECT_NE(bias.find("must be f32 of shape [2]"), std::string::npos) << bias;
+  const std::string one_d = error_of([] {
+    run_op("com.microsoft.MatMulIntegerToFloat",
+           {{u8({1, 2}, {3, 5})}, cst(s8({2}, {1, -1})), cst(scalar(0.5f)), cst(scalar(0.1f))});
+  });
+  EXPECT_NE(one_d.find("only a 2-D or batched B"), std::string::npos) << one_d;
 }

@@ -1,23 +1,15 @@
 // QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear: the ONNX rounding rule (half to even,
 // then saturation), per-tensor and per-axis parameters, opset 10 vs 13, and bad parameters.
+#include <cmath>
+#include <limits>
+#include <random>
+
 #include "ir/error.h"
+#include "ops/quant_util.h"
 #include "support/op_test_util.h"
 
 using namespace inferlab;
 using namespace inferlab::test;
-
-namespace {
-
-// The message of the Error a run throws ("" when none is thrown).
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
 
 TEST(QuantizeLinear, RoundsHalfToEvenThenSaturatesUint8) {
   const auto r =
@@ -27,6 +19,46 @@ TEST(QuantizeLinear, RoundsHalfToEvenThenSaturatesUint8) {
   EXPECT_EQ(r.value(0).dtype, DType::u8);
   // round(x) + 2: 0+2, 2+2, 2+2, -0+2, 2+2, 254+2 -> 255 saturated, 255, -3+2 -> 0.
   EXPECT_EQ(ints(r.out[0]), (std::vector<std::int64_t>{2, 4, 4, 2, 4, 255, 255, 0}));
+}
+
+// The per-tensor f32 path is the vectorised ops::quantize_span, not round_saturate itself:
+// every value must still come out as round_saturate(x / scale, zp) says. Halfway points
+// across and beyond each range, random values, infinities, NaN, denormals and huge values.
+TEST(QuantizeLinear, PerTensorFastPathMatchesTheRoundingRule) {
+  std::vector<float> x;
+  for (int k = -600; k <= 600; ++k) {
+    x.push_back(static_cast<float>(k) * 0.5f);
+    x.push_back(std::nextafter(static_cast<float>(k) * 0.5f, 1e9f));
+    x.push_back(std::nextafter(static_cast<float>(k) * 0.5f, -1e9f));
+  }
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> d(-400.f, 400.f);
+  for (int i = 0; i < 4000; ++i) x.push_back(d(rng));
+  const float inf = std::numeric_limits<float>::infinity();
+  for (float v : {inf, -inf, std::numeric_limits<float>::quiet_NaN(), 1e-42f, -1e-42f, 3e38f,
+                  -3e38f, 8388608.5f, 16777217.f, -0.f})
+    x.push_back(v);
+  const auto n = static_cast<std::int64_t>(x.size());
+  for (float scale : {1.f, 0.5f, 0.0207874f, 3.7f}) {
+    for (int zp : {0, 3, 128, 255}) {
+      const auto r =
+          run_op("QuantizeLinear",
+                 {{f32({n}, x)}, cst(scalar(scale)), cst(u8({}, {static_cast<std::uint8_t>(zp)}))});
+      const auto got = ints(r.out[0]);
+      for (std::size_t i = 0; i < x.size(); ++i)
+        ASSERT_EQ(got[i], ops::round_saturate(x[i] / scale, zp, 0, 255))
+            << "u8 x=" << x[i] << " scale=" << scale << " zp=" << zp;
+    }
+    for (int zp : {0, -5, -128, 127}) {
+      const auto r =
+          run_op("QuantizeLinear",
+                 {{f32({n}, x)}, cst(scalar(scale)), cst(s8({}, {static_cast<std::int8_t>(zp)}))});
+      const auto got = ints(r.out[0]);
+      for (std::size_t i = 0; i < x.size(); ++i)
+        ASSERT_EQ(got[i], ops::round_saturate(x[i] / scale, zp, -128, 127))
+            << "s8 x=" << x[i] << " scale=" << scale << " zp=" << zp;
+    }
+  }
 }
 
 TEST(QuantizeLinear, Int8ZeroPointAndScale) {

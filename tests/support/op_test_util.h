@@ -3,9 +3,11 @@
 // then the schema's reference kernel on tensors allocated with the inferred dtype and shape.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "ir/error.h"
 #include "ir/graph.h"
 #include "ops/registry.h"
 
@@ -126,6 +128,16 @@ inline std::vector<std::int64_t> ints(const Tensor& t) {
   std::vector<std::int64_t> v;
   for (std::int64_t i = 0; i < t.numel(); ++i) v.push_back(t.at_i64(i));
   return v;
+}
+
+// The message of the Error `f` throws ("" when none is thrown).
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace inferlab::test

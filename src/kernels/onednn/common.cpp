@@ -126,6 +126,8 @@ dnnl::primitive_attr post_op_attr(const Node& n) {
 std::optional<Built> build_node(const Node& n, const BuildContext& c) {
   if (n.op_type == "QLinearAdd" && n.domain == "com.microsoft") return build_qlinear_add(n, c);
   if (n.op_type == "QLinearConvSum" && n.domain == "inferlab") return build_qlinear_conv(n, c);
+  if (n.op_type == "MatMulIntegerToFloat" && n.domain == "com.microsoft")
+    return build_matmul_integer_to_float(n, c);
   if (!n.domain.empty() && n.domain != "ai.onnx") return std::nullopt;
   const std::string& t = n.op_type;
   if (t == "Conv") return build_conv(n, c);

@@ -77,6 +77,7 @@ std::optional<Built> build_qlinear_conv(const Node& n, const BuildContext& c);
 std::optional<Built> build_dequantize(const Node& n, const BuildContext& c);
 std::optional<Built> build_qlinear_matmul(const Node& n, const BuildContext& c);
 std::optional<Built> build_qlinear_add(const Node& n, const BuildContext& c);
+std::optional<Built> build_matmul_integer_to_float(const Node& n, const BuildContext& c);
 
 // Tries the builder for the node's op type.
 std::optional<Built> build_node(const Node& n, const BuildContext& c);
