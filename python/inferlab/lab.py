@@ -18,9 +18,10 @@ beside the program (docs/lab.md).
 from __future__ import annotations
 
 import os
-from typing import Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Mapping, Sequence, Union
 
-import numpy as np
+if TYPE_CHECKING:  # annotations only: importing the package must not need NumPy (stub generation
+    import numpy as np  # runs in pip's build environment, which has none)
 
 from . import _inferlab
 from ._inferlab import (
