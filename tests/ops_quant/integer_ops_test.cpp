@@ -163,7 +163,6 @@ TEST(MatMulIntegerToFloat, ScalesTheIntegerProductAndAddsTheBias) {
   expect_near(r.out[0], {1.5, 0.0});
 }
 
-
 TEST(MatMulIntegerToFloat, RejectsBiasOfTheWrongLengthAndOneDimensionalB) {
   const std::string bias = error_of([] {
     run_op("com.microsoft.MatMulIntegerToFloat", {{u8({1, 2}, {3, 5})},
