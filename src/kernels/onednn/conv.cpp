@@ -88,7 +88,15 @@ std::optional<Built> build_conv(const Node& n, const BuildContext& c) {
   const char* pol = std::getenv("INFERLAB_CONV_LAYOUT");
   const bool blocked_policy =
       c.options.precision == Precision::f32 && (!pol || std::string(pol) == "blocked");
+  // Strided spatial convolutions with at least 64 output channels (ResNet-50's 7x7 stem and its
+  // three stride-2 3x3 layers) are the exception: in nChw16c oneDNN 2.6 runs them on
+  // `jit:avx512_core` at 50-85% of peak, in nhwc on `brgconv` at 82-97%, which pays for the
+  // reorders into and out of them (docs/engine.md, "Strided convolutions in nhwc"). Narrower
+  // ones (MobileNetV2's 32-channel stem) were not measured to gain and stay blocked.
+  const bool strided_nhwc = blocked_policy && group == 1 && (w[2] > 1 || w[3] > 1) &&
+                            (win.strides[0] > 1 || win.strides[1] > 1) && w[0] >= 64;
   auto act_tag = [&](std::int64_t ch) {
+    if (strided_nhwc) return tag::nhwc;
     return blocked_policy && ch % 16 == 0 ? tag::nChw16c : tag::any;
   };
   // Under bf16, source, weights and destination are bf16 (oneDNN accumulates in f32), the bias
