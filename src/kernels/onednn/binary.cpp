@@ -28,12 +28,31 @@ std::optional<Built> build_binary(const Node& n, const BuildContext& c) {
     b.insert(b.end(), bv.shape.begin(), bv.shape.end());
     src1 = plain_md(b);
   }
-  dnnl::binary::primitive_desc pd;
-  try {
-    pd = {{alg, c.in[0], src1, c.in[0]}, scratch_attr(), c.eng};
-  } catch (const dnnl::error&) {
-    return std::nullopt;
+  // The first operand's own layout first; when oneDNN 2.6 has only its reference kernel for it
+  // (a broadcasting operand over nChw16c data, e.g. SSD300's L2 norm: ~100x slower than its jit
+  // kernel), the plain layouts, into which the plan reorders the operand (docs/engine.md).
+  std::vector<md> layouts{c.in[0]};
+  if (y.shape.size() == 4 && bv.shape != y.shape) {
+    const auto dt = c.in[0].data_type();
+    layouts.push_back(md(to_dims(y.shape), dt, tag::nchw));
+    layouts.push_back(md(to_dims(y.shape), dt, tag::nhwc));
   }
+  dnnl::binary::primitive_desc pd;
+  bool have = false;
+  for (const md& l : layouts) {
+    try {
+      const dnnl::binary::primitive_desc cand({alg, l, src1, l}, scratch_attr(), c.eng);
+      const bool reference = std::string(cand.impl_info_str()).rfind("ref", 0) == 0;
+      if (!have || (!reference && std::string(pd.impl_info_str()).rfind("ref", 0) == 0)) {
+        pd = cand;
+        have = true;
+      }
+      if (!reference) break;
+    } catch (const dnnl::error&) {
+      // No implementation for this layout: try the next one.
+    }
+  }
+  if (!have) return std::nullopt;
   Built b;
   b.prim = dnnl::binary(pd);
   b.impl = pd.impl_info_str();
