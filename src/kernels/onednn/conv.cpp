@@ -107,10 +107,10 @@ std::optional<Built> build_conv(const Node& n, const BuildContext& c) {
   const bool dw = has_depthwise(n);
   if (dw && !dw_operands_ok(n, g)) return std::nullopt;
   const Shape conv_y = dw ? Shape{x[0], w[0], x[2], x[3]} : y;
-  const md src_any(to_dims(x), dt, act_tag(x[1]));
+  md src_any(to_dims(x), dt, act_tag(x[1]));
   const md w_any(wdims, dt, tag::any);
   const md b_md({w[0]}, memory::data_type::f32, tag::x);
-  const md dst_any(to_dims(conv_y), dt, act_tag(conv_y[1]));
+  md dst_any(to_dims(conv_y), dt, act_tag(conv_y[1]));
   const memory::dims strides(win.strides.begin(), win.strides.end());
   memory::dims dil(win.dilations.begin(), win.dilations.end());
   for (auto& d : dil) d -= 1;
@@ -127,9 +127,10 @@ std::optional<Built> build_conv(const Node& n, const BuildContext& c) {
     return dnnl::convolution_forward::primitive_desc(d, attr, c.eng);
   };
   const ConvAlgo algo = c.options.conv_algo;  // validated by Core::compile_model
-  const bool want_wino = !dw && algo == ConvAlgo::winograd
-                             ? group == 1
-                             : algo == ConvAlgo::automatic && winograd_candidate(x, w, win, group);
+  const bool want_wino =
+      !dw && (algo == ConvAlgo::winograd
+                  ? group == 1
+                  : algo == ConvAlgo::automatic && winograd_candidate(x, w, win, group));
   dnnl::convolution_forward::primitive_desc pd;
   bool have = false;
   if (want_wino) {
@@ -145,6 +146,20 @@ std::optional<Built> build_conv(const Node& n, const BuildContext& c) {
       pd = make(dnnl::algorithm::convolution_direct);
     } catch (const dnnl::error&) {
       return std::nullopt;
+    }
+  }
+  // oneDNN 2.6 has only its reference kernel for some grouped convolutions in nChw16c (RegNetY's
+  // 8-channel groups): oneDNN's own layout choice then, with the reorders around the layer.
+  if (std::string(pd.impl_info_str()).rfind("ref", 0) == 0 && !dw &&
+      (src_any.data.format_kind != dnnl_format_kind_any ||
+       dst_any.data.format_kind != dnnl_format_kind_any)) {
+    src_any = md(to_dims(x), dt, tag::any);
+    dst_any = md(to_dims(conv_y), dt, tag::any);
+    try {
+      auto own = make(dnnl::algorithm::convolution_direct);
+      if (std::string(own.impl_info_str()).rfind("ref", 0) != 0) pd = own;
+    } catch (const dnnl::error&) {
+      // Keep the reference kernel in the fixed layout.
     }
   }
   if (pd.dst_desc().dims() != to_dims(y)) return std::nullopt;  // dw padding differs from ONNX's
