@@ -44,5 +44,34 @@ TEST(BinaryLayout, BroadcastAfterBlockedConvMatchesReference) {
   }
 }
 
+// Squeeze-excitation as torchvision writes it, `scale * x` (the broadcasting operand first), and
+// an Add with the broadcasting operand first: the operands swap onto oneDNN (Add and Mul
+// commute); a Sub with it first keeps the reference kernel, and all match the reference engine.
+TEST(BinaryLayout, BroadcastFirstOperandOfAddAndMul) {
+  GraphBuilder b;
+  auto x = b.node("Relu", "relu", {b.conv("conv", b.input("x", {2, 16, 14, 14}), 16, 32, 3)});
+  auto pooled = b.node("GlobalAveragePool", "pool", {x});
+  auto s = b.node("Sigmoid", "gate", {b.conv("fc", pooled, 32, 32, 1)});
+  auto m = b.node("Mul", "se", {s, x});
+  auto a = b.node("Add", "shift", {b.constant("beta", random_tensor({1, 32, 1, 1}, 4)), m});
+  auto d = b.node("Sub", "neg", {b.constant("c", random_tensor({1, 32, 1, 1}, 5)), a});
+  b.output(d);
+  auto g = b.graph();
+  infer_shapes_and_fold(*g);
+  CompileOptions o;
+  o.threads_per_stream = 1;
+  expect_matches_reference(g, o, 1e-3, 1e-4);
+  Core core;
+  const std::string dump = core.compile_model(wrap_graph(g), o).dump_graph();
+  auto line = [&](const std::string& node) {
+    const auto at = dump.find("\n" + node + " ");
+    return at == std::string::npos ? std::string()
+                                   : dump.substr(at + 1, dump.find('\n', at + 1) - at - 1);
+  };
+  EXPECT_EQ(line("se").find("[reference]"), std::string::npos) << dump;
+  EXPECT_EQ(line("shift").find("[reference]"), std::string::npos) << dump;
+  EXPECT_NE(line("neg").find("[reference]"), std::string::npos) << dump;
+}
+
 }  // namespace
 }  // namespace inferlab::test
