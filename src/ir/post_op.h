@@ -14,11 +14,14 @@ enum class PostOpKind {
   sigmoid,    //
   hardswish,  //
   sum,        // adds the node's input 3 (the residual operand), scaled by alpha
+  depthwise,  // a 3x3 depthwise convolution (pads 1) with `stride`, weights and bias the node's
+              // inputs 4 and 5; later post-ops apply to its output (passes/fuse_depthwise.cpp)
 };
 
 struct PostOp {
   PostOpKind kind = PostOpKind::relu;
   float alpha = 0, beta = 0;
+  int stride = 0;  // depthwise only: 1 or 2
   bool operator==(const PostOp&) const = default;
 };
 
@@ -35,6 +38,8 @@ constexpr std::string_view post_op_name(PostOpKind k) {
       return "hardswish";
     case PostOpKind::sum:
       return "sum";
+    case PostOpKind::depthwise:
+      return "dw";
   }
   return "?";
 }

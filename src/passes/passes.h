@@ -5,6 +5,8 @@
 //
 // Fused post-operations are recorded on the producing Conv/Gemm node's typed `post_ops` list
 // (ir/post_op.h); they apply in list order to the node's output.
+#include <functional>
+
 #include "ir/graph.h"
 
 namespace inferlab {
@@ -21,6 +23,12 @@ int fuse_activation(Graph& g);
 // Add(conv(x), r) with equal shapes, where the Conv output has no other use, becomes a "sum"
 // post-op of the Conv with r as input 3 (oneDNN's sum post-op: dst = conv(x) + dst).
 int fuse_residual_add(Graph& g);
+
+// A 1x1 stride-1 unpadded Conv whose output only a 3x3 depthwise Conv (pads 1, stride 1 or 2)
+// reads, both f32 with constant weights and only eltwise post-ops, becomes one Conv with a
+// `depthwise` post-op (dw weights and bias as inputs 4 and 5, a zero bias added when the model
+// has none), when `accept(graph, fused node)` agrees. Returns the number fused.
+int fuse_depthwise(Graph& g, const std::function<bool(const Graph&, const Node&)>& accept);
 
 // QDQ patterns -> integer operators, for precision i8; runs BEFORE constant folding (see
 // fuse_qdq.cpp): Relu before a QuantizeLinear clamping at zero is dropped, DequantizeLinear

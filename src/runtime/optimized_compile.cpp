@@ -198,6 +198,9 @@ void PlanBuilder::add_reference(const Node& n, int entry) {
   if (!st.schema) unsupported("node '{}': unsupported op type '{}'", n.name, n.op_type);
   st.entry = entry;
   const auto& posts = n.post_ops;
+  for (const PostOp& q : posts)
+    if (q.kind == PostOpKind::depthwise)  // fuse_depthwise accepted it as a oneDNN primitive
+      fail("node '{}': oneDNN refused the fused depthwise convolution it accepted before", n.name);
   const std::size_t kernel_inputs =
       posts.empty() ? n.inputs.size() : std::min<std::size_t>(3, n.inputs.size());
   for (std::size_t i = 0; i < kernel_inputs; ++i)
@@ -373,6 +376,21 @@ void PlanBuilder::add_primitive(const Node& n, onednn::Built& b, LayerProfile& l
   p_.steps.push_back(std::move(st));
 }
 
+// fuse_depthwise's test: the fused pair is kept when oneDNN implements it as one kernel. Its
+// generic `ref_fused_convolution` runs the two convolutions through an intermediate buffer and
+// measured slower than the two primitives (docs/engine.md, "Depthwise fusion").
+bool onednn_fuses(const Graph& g, const Node& fused, const CompileOptions& options) {
+  onednn::BuildContext ctx{cpu_engine(), g, options, {}};
+  for (std::size_t i = 0; i < fused.inputs.size(); ++i)
+    ctx.in.push_back(i == 0 ? natural_md(g.value(fused.inputs[0])) : md());
+  try {
+    const auto b = onednn::build_conv(fused, ctx);
+    return b && b->impl.rfind("ref_fused", 0) != 0;
+  } catch (const dnnl::error&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<const Plan> compile_plan(const Graph& source, const CompileOptions& options) {
@@ -388,6 +406,10 @@ std::unique_ptr<const Plan> compile_plan(const Graph& source, const CompileOptio
   const int omp_threads = omp_get_max_threads();
   omp_set_num_threads(std::max(1, options.threads_per_stream));
   try {
+    // FP32 only: oneDNN 2.6 fuses depthwise post-ops into f32 1x1 convolutions.
+    if (options.precision == Precision::f32)
+      fuse_depthwise(*graph,
+                     [&](const Graph& g, const Node& f) { return onednn_fuses(g, f, options); });
     PlanBuilder(*plan, *graph).compile();
   } catch (...) {
     omp_set_num_threads(omp_threads);

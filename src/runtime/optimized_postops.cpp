@@ -25,6 +25,10 @@ void apply_post_ops_plain(const std::vector<PostOp>& posts, Tensor& y, const Ten
       case PostOpKind::sigmoid:
         for (std::int64_t i = 0; i < n; ++i) d[i] = 1.f / (1.f + std::exp(-d[i]));
         break;
+      case PostOpKind::depthwise:
+        // Refused when compiling (PlanBuilder::add_reference): fuse_depthwise keeps a pair fused
+        // only when oneDNN builds it.
+        fail("a fused depthwise convolution has no reference path");
       case PostOpKind::hardswish:
         for (std::int64_t i = 0; i < n; ++i)
           d[i] = d[i] * std::min(std::max(d[i] + 3.f, 0.f), 6.f) / 6.f;

@@ -117,6 +117,10 @@ dnnl::primitive_attr post_op_attr(const Node& n) {
       case PostOpKind::hardswish:
         po.append_eltwise(1.f, algorithm::eltwise_hardswish, 0.f, 0.f);
         break;
+      case PostOpKind::depthwise:  // f32 only: fuse_depthwise runs for FP32 compiles
+        po.append_dw(dnnl::memory::data_type::f32, dnnl::memory::data_type::f32,
+                     dnnl::memory::data_type::f32, 3, p.stride, 1, 0, {});
+        break;
     }
   }
   a.set_post_ops(po);
