@@ -117,7 +117,8 @@ TEST(Scenario, FindPeakBracketsTheBound) {
 }
 
 TEST(Report, CsvQuotesAndUnionsColumns) {
-  const std::string csv = to_csv({{{"a", 1}, {"b", "x,y"}}, {{"a", 2}, {"c", "q\"t"}}});
+  const std::string csv =
+      to_csv(std::vector<nlohmann::json>{{{"a", 1}, {"b", "x,y"}}, {{"a", 2}, {"c", "q\"t"}}});
   EXPECT_EQ(csv, "a,b,c\n1,\"x,y\",\n2,,\"q\"\"t\"\n");
 }
 

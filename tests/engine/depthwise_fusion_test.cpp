@@ -36,12 +36,6 @@ std::shared_ptr<Graph> block(std::int64_t n, std::int64_t cin, std::int64_t c, s
   return g;
 }
 
-// oneDNN 2.6's jit_1x1:avx512_core fuses these shapes; elsewhere the fusion is optional.
-bool avx512() {
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-}
-
 TEST(DepthwiseFusion, PassFusesExpandAndDepthwise) {
   auto g = block(1, 16, 96, 28, 2);
   optimize_graph(*g);

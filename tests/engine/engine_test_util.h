@@ -162,4 +162,11 @@ inline void expect_matches_reference(const std::shared_ptr<const Graph>& g, Comp
   }
 }
 
+// Whether this CPU has AVX-512 (F, BW, VL, DQ): where oneDNN 2.6's avx512_core kernels, and so
+// the fusions and layouts that depend on them, are available.
+inline bool avx512() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+}
+
 }  // namespace inferlab::test

@@ -9,11 +9,6 @@
 namespace inferlab::test {
 namespace {
 
-bool avx512() {
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-}
-
 // 7x7 s2 stem (3 -> 64) + ReLU, 3x3 max pool s2, 1x1 (64 -> 64), 3x3 s2 (64 -> 128) + ReLU,
 // 1x1 (128 -> 256), and a narrow 3x3 s2 (64 -> 32) that stays blocked.
 std::shared_ptr<Graph> strided_net(std::int64_t n) {
