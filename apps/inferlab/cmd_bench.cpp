@@ -12,6 +12,7 @@
 #include "inferlab/lab/output_file.h"
 #include "inferlab/lab/report.h"
 #include "inferlab/lab/results_store.h"
+#include "inferlab/lab/stats.h"
 #include "overhead_check.h"
 #include "slurm_cli.h"
 
@@ -24,6 +25,7 @@ struct BenchCmd {
   bool distributed = false;
   SlurmCli slurm;
   std::vector<std::string> slurm_configs;
+  std::string latency_log;  // --latency-log FILE: per-repetition histograms
 };
 
 // `bench ... --slurm [--slurm-config ARGS ...]`: one array task per configuration (this
@@ -124,6 +126,19 @@ void print_summary(const nlohmann::json& j, const bench::ScenarioResult& r) {
         100 * r.throughput.cv);
 }
 
+// One repetition's measured latencies as `repetition,kind,latency_us,queries` lines: the 1-us
+// histogram the summaries are computed from, so a reader can pool any set of repetitions (the
+// soak pools each third of its run, bench/soak.sh). Written as each repetition completes, so a
+// 30-minute run keeps nothing of it in memory.
+void write_latency_histogram(StreamedFile& log, const bench::RepetitionResult& r) {
+  bench::LatencyHistogram h;
+  h.add(r.record.measured.latencies_ms);
+  std::string lines;
+  for (const auto& [us, n] : h.counts())
+    lines += fmt::format("{},{},{},{}\n", r.index, r.kind, us, n);
+  log.write(lines);
+}
+
 void run_bench(BenchCmd& c) {
   BenchArgs& a = c.args;
   if (c.overhead_check) {
@@ -137,6 +152,7 @@ void run_bench(BenchCmd& c) {
   // Destinations are checked before measuring, so a typo does not cost the whole run.
   if (!a.json.empty()) check_writable(a.json, "--json file");
   if (!a.csv.empty()) check_writable(a.csv, "--csv file");
+  if (!c.latency_log.empty()) check_writable(c.latency_log, "--latency-log file");
   std::unique_ptr<bench::ResultsStore> db;
   if (!a.no_db) db = bench::open_results_store(bench::resolve_store_location(a.db));
 
@@ -167,7 +183,13 @@ void run_bench(BenchCmd& c) {
                a.dataset.empty() ? "random" : fmt::format("dataset {} ({})", a.dataset, a.preset));
     for (const auto& note : info.notes) fmt::print("note: {}\n", note);
   };
-  hooks.repetition = [](const bench::RepetitionResult& r) {
+  std::unique_ptr<StreamedFile> log;
+  if (!c.latency_log.empty()) {
+    log = std::make_unique<StreamedFile>(c.latency_log, "--latency-log file");
+    log->write("repetition,kind,latency_us,queries\n");
+  }
+  hooks.repetition = [&log](const bench::RepetitionResult& r) {
+    if (log) write_latency_histogram(*log, r);
     if (r.kind == "peak_trial")
       fmt::print("  trial {:2} rate {:8.2f} q/s: p99 {:.3f} ms -> {}\n", r.index, r.rate_qps,
                  r.latency.p99, r.bound_met ? "met" : "missed");
@@ -185,6 +207,7 @@ void run_bench(BenchCmd& c) {
   if (!out.meta.layers.is_null()) print_layers(out.meta.layers);
   if (!a.json.empty()) write_file_atomically(a.json, j.dump(2) + "\n", "--json file");
   if (!a.csv.empty()) write_file_atomically(a.csv, bench::to_csv(out), "--csv file");
+  if (log) log->commit();
   if (db) fmt::print("recorded in {}\n", db->location());
 }
 
@@ -195,6 +218,8 @@ void setup_bench(CLI::App& root) {
   add_bench_options(cmd, c->args);
   cmd->add_option("--json", c->args.json, "write the result as JSON");
   cmd->add_option("--csv", c->args.csv, "write the result as CSV");
+  cmd->add_option("--latency-log", c->latency_log,
+                  "write each repetition's latency histogram (1 us bins) as CSV, as it completes");
   cmd->add_flag("--overhead-check", c->overhead_check,
                 "measure the harness's per-request overhead on a one-Add model");
   cmd->add_flag("--distributed", c->distributed,

@@ -86,6 +86,41 @@ void write_file_atomically(const std::string& path, std::string_view content,
   }
 }
 
+StreamedFile::StreamedFile(std::string path, std::string what)
+    : path_(std::move(path)), what_(std::move(what)) {
+  require_not_directory(path_, what_);
+  const bool in_place = special_destination(path_);
+  if (!in_place) tmp_ = temporary_name(path_);
+  fd_ = in_place ? ::open(path_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC)
+                 : ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd_ < 0)
+    fail(ErrorCode::io, "{} {}: cannot open for writing: {}", what_, path_, errno_text(errno));
+}
+
+StreamedFile::~StreamedFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+void StreamedFile::write(std::string_view piece) {
+  if (fd_ < 0) fail("{} {}: written after it was closed", what_, path_);
+  if (const int err = write_all(fd_, piece))
+    fail("{} {}: write failed: {}", what_, path_, errno_text(err));
+}
+
+void StreamedFile::commit() {
+  if (fd_ < 0) fail("{} {}: committed twice", what_, path_);
+  int err = !tmp_.empty() && ::fsync(fd_) != 0 ? errno : 0;
+  if (::close(fd_) != 0 && !err) err = errno;
+  fd_ = -1;
+  if (!err && !tmp_.empty() && ::rename(tmp_.c_str(), path_.c_str()) != 0) err = errno;
+  if (err) {
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
+    fail("{} {}: write failed: {}", what_, path_, errno_text(err));
+  }
+}
+
 void check_writable(const std::string& path, std::string_view what) {
   if (path.empty()) fail("{}: empty file name", what);
   require_not_directory(path, what);

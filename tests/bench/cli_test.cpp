@@ -4,9 +4,11 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "inferlab/lab/tensor_file.h"
@@ -78,6 +80,53 @@ TEST_F(BenchCli, InvalidOptionsAreRejectedBeforeAnyWork) {
   const CmdResult missing = run("bench " + (dir_ / "none.onnx").string() + " --no-db");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.out.find("does not exist"), std::string::npos);
+}
+
+// --latency-log: every measured query in its repetition's 1-us bin, as the summaries count them.
+// Pooled, the log gives the JSON's percentiles again (nearest rank); a bad destination fails
+// before anything is measured, a full one fails with exit status 2.
+TEST_F(BenchCli, LatencyLogHoldsEachRepetitionsHistogram) {
+  const fs::path log = dir_ / "lat.csv", json = dir_ / "lat.json";
+  const CmdResult r = run(bench("--niter 30 --repetitions 3 --latency-log " + log.string() +
+                                " --json " + json.string()));
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::ifstream f(log);
+  std::string line;
+  std::getline(f, line);
+  EXPECT_EQ(line, "repetition,kind,latency_us,queries");
+  std::map<int, std::int64_t> per_rep;
+  std::map<std::int64_t, std::int64_t> pooled;
+  while (std::getline(f, line)) {
+    int rep = 0;
+    char kind[32] = {};
+    long long us = 0, n = 0;
+    ASSERT_EQ(std::sscanf(line.c_str(), "%d,%31[^,],%lld,%lld", &rep, kind, &us, &n), 4) << line;
+    EXPECT_STREQ(kind, "repetition");
+    per_rep[rep] += n;
+    pooled[us] += n;
+  }
+  EXPECT_EQ(per_rep, (std::map<int, std::int64_t>{{1, 30}, {2, 30}, {3, 30}}));
+  std::ifstream jf(json);
+  const auto j = nlohmann::json::parse(jf);
+  auto nearest_rank_ms = [&](double p) {
+    const auto rank = static_cast<std::int64_t>(std::ceil(p / 100 * 90));
+    std::int64_t seen = 0;
+    for (const auto& [us, n] : pooled)
+      if ((seen += n) >= rank) return static_cast<double>(us) / 1000;
+    return 0.0;
+  };
+  EXPECT_DOUBLE_EQ(nearest_rank_ms(50), j["latency_ms"]["p50"].get<double>());
+  EXPECT_DOUBLE_EQ(nearest_rank_ms(99), j["latency_ms"]["p99"].get<double>());
+
+  const CmdResult nowhere = run(bench("--niter 5 --latency-log /nonexistent/lat.csv"));
+  EXPECT_EQ(nowhere.status, 2);
+  EXPECT_NE(nowhere.out.find("--latency-log file /nonexistent/lat.csv: no folder"),
+            std::string::npos)
+      << nowhere.out;
+  EXPECT_EQ(nowhere.out.find("repetition 1:"), std::string::npos) << "measured before failing";
+  const CmdResult full = run(bench("--niter 5 --latency-log /dev/full"));
+  EXPECT_EQ(full.status, 2);
+  EXPECT_NE(full.out.find("No space left on device"), std::string::npos) << full.out;
 }
 
 TEST_F(BenchCli, JsonCsvAndResults) {

@@ -55,6 +55,28 @@ TEST(Writes, AtomicWriteReplacesWholeFileAndLeavesNoTemporary) {
   EXPECT_FALSE(has_temporaries(d.path()));
 }
 
+// A streamed file is invisible until committed: an interrupted run (destroyed before commit)
+// leaves the old file and no temporary behind.
+TEST(Writes, StreamedFileAppearsWholeOnlyWhenCommitted) {
+  TempDir d("rel");
+  write_bytes(d / "log.csv", "old\n");
+  {
+    StreamedFile f(d / "log.csv", "--latency-log file");
+    f.write("a,1\n");
+    f.write("b,2\n");
+    EXPECT_EQ(read_bytes(d / "log.csv"), "old\n");
+    f.commit();
+    EXPECT_THROW(f.write("late\n"), Error);
+  }
+  EXPECT_EQ(read_bytes(d / "log.csv"), "a,1\nb,2\n");
+  {
+    StreamedFile f(d / "log.csv", "--latency-log file");
+    f.write("half\n");
+  }  // not committed
+  EXPECT_EQ(read_bytes(d / "log.csv"), "a,1\nb,2\n");
+  EXPECT_FALSE(has_temporaries(d.path()));
+}
+
 TEST(Writes, FullDiskIsAnErrorNamingTheDestination) {
   const std::string e =
       error_of([] { write_file_atomically("/dev/full", std::string(100, 'x'), "--csv file"); });

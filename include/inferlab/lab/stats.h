@@ -33,6 +33,8 @@ class LatencyHistogram {
   double kth_smallest(std::int64_t k) const;
   double percentile(double p) const;  // nearest rank
   LatencySummary summary() const;
+  // Microseconds -> number of queries, ascending: the histogram itself (`bench --latency-log`).
+  const std::map<std::int64_t, std::int64_t>& counts() const { return counts_; }
 
  private:
   std::map<std::int64_t, std::int64_t> counts_;  // microseconds -> queries
