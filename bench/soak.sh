@@ -7,9 +7,10 @@
 #
 # Steps: `bench --find-peak` (highest Poisson rate whose p99 meets --bound-ms), then
 # `bench --scenario server --rate 0.8*peak --time 10 --repetitions minutes*6`, RSS sampled with ps
-# every 10 s. Writes OUT/samples.csv (t_s, rss_kib) and OUT/reps.csv (per repetition: p50, p90,
-# p99 ms, samples/s), prints the drift of RSS (after the first minute) and of the median p50/p99
-# (first third vs last third of the run). Exit 1 when a drift exceeds --tolerance (percent).
+# every 10 s. Writes OUT/samples.csv (t_s, rss_kib), OUT/reps.csv (per repetition: p50, p90,
+# p99 ms, samples/s) and OUT/latency.csv (per repetition: the 1-us latency histogram), prints the
+# drift of RSS (after the first minute) and of p50/p99 (first third vs last third of the run,
+# bench/soak_drift.py). Exit 1 when a drift exceeds --tolerance (percent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=../shared/data/cifar10/resnet20_cifar10.onnx minutes=30 bound=20 load=0.8 tol=2
@@ -41,7 +42,8 @@ reps=$((minutes * 6))
 echo "soak: peak $peak q/s, running at $rate q/s for $reps x 10 s"
 
 "$bin" bench "$model" "${common[@]}" --scenario server --rate "$rate" --time 10 \
-  --repetitions "$reps" --json "$out/result.json" >"$out/bench.txt" 2>&1 &
+  --repetitions "$reps" --json "$out/result.json" --latency-log "$out/latency.csv" \
+  >"$out/bench.txt" 2>&1 &
 pid=$!
 echo "t_s,rss_kib" >"$out/samples.csv"
 t0=$SECONDS
@@ -56,45 +58,26 @@ echo "rep,samples_per_s,p50_ms,p90_ms,p99_ms" >"$out/reps.csv"
 sed -n 's/^  repetition \([0-9]*\): \([0-9.]*\) samples\/s, p50 \([0-9.]*\) ms, p90 \([0-9.]*\) ms, p99 \([0-9.]*\) ms.*/\1,\2,\3,\4,\5/p' \
   "$out/bench.txt" >>"$out/reps.csv"
 
-# How far the drift statistic below moves without any trend: the same repetitions in 2000 random
-# orders (seeded), the 95% range of (median of last third / median of first third - 1). A 10-s
-# window's p99 rests on its ~150 slowest queries, so it scatters far more than its p50; a drift
-# inside this band is not distinguishable from noise (docs/reliability.md).
-python3 - "$out/reps.csv" <<'PY'
-import csv, random, statistics as st, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-t = max(1, len(rows) // 3)
-rng = random.Random(1)
-for col in ("p50_ms", "p99_ms"):
-    v = [float(r[col]) for r in rows]
-    d = []
-    for _ in range(2000):
-        rng.shuffle(v)
-        d.append(100 * (st.median(v[-t:]) / st.median(v[:t]) - 1))
-    d.sort()
-    print(f"soak: no-trend band of the {col[:3]} drift (95%, random orders): "
-          f"{d[50]:+.2f}% .. {d[1949]:+.2f}%; window-to-window CV {st.pstdev(v) / st.mean(v):.1%}")
-PY
+# Latency drift, first third against last third: bench/soak_drift.py (pooled percentiles per
+# third from the latency log, tested; medians of the 10-s windows, reported), each with the band
+# it moves in without any trend.
+python=.venv/bin/python
+[ -x "$python" ] || python=python3
+lat_rc=0
+"$python" bench/soak_drift.py "$out/latency.csv" "$out/reps.csv" "$tol" || lat_rc=$?
 
-# Drift: RSS from the first sample after 60 s to the last; latency medians of the first and last
-# thirds of the repetitions.
-awk -F, -v tol="$tol" -v out="$out" '
-  FNR == 1 { next }
-  FILENAME ~ /samples/ { if ($1 >= 60 && !r0) r0 = $2; if ($1 >= 60) r1 = $2; next }
-  { n++; p50[n] = $3; p99[n] = $5; sps[n] = $2 }
-  function med(a, lo, hi,   i, j, k, t, m) {
-    m = 0; for (i = lo; i <= hi; i++) t[++m] = a[i]
-    for (i = 2; i <= m; i++) for (j = i; j > 1 && t[j - 1] > t[j]; j--) { k = t[j]; t[j] = t[j - 1]; t[j - 1] = k }
-    return m % 2 ? t[(m + 1) / 2] : (t[m / 2] + t[m / 2 + 1]) / 2
-  }
+# RSS drift from the first sample after 60 s to the last.
+rss_rc=0
+awk -F, -v tol="$tol" '
+  NR == 1 { next }
+  { if ($1 >= 60 && !r0) r0 = $2; if ($1 >= 60) r1 = $2 }
   END {
-    third = int(n / 3); if (third < 1) third = 1
-    a50 = med(p50, 1, third); b50 = med(p50, n - third + 1, n)
-    a99 = med(p99, 1, third); b99 = med(p99, n - third + 1, n)
-    d_rss = r0 ? 100 * (r1 - r0) / r0 : 0
-    d50 = 100 * (b50 - a50) / a50; d99 = 100 * (b99 - a99) / a99
-    printf "soak: %d repetitions; RSS %d -> %d KiB (%+.2f%%); p50 %.3f -> %.3f ms (%+.2f%%); p99 %.3f -> %.3f ms (%+.2f%%)\n", n, r0, r1, d_rss, a50, b50, d50, a99, b99, d99
-    bad = (d_rss > tol || d_rss < -tol || d50 > tol || d50 < -tol || d99 > tol || d99 < -tol)
-    printf "soak: %s (tolerance %s%%); data in %s\n", bad ? "NOT FLAT" : "flat", tol, out
-    exit bad
-  }' "$out/samples.csv" "$out/reps.csv"
+    if (!r0) { print "soak: no RSS sample after the first minute (run longer)"; exit 1 }
+    d = 100 * (r1 - r0) / r0
+    printf "soak: RSS %d -> %d KiB (%+.2f%%)\n", r0, r1, d
+    exit (d > tol || d < -tol)
+  }' "$out/samples.csv" || rss_rc=$?
+[ "$lat_rc" -le 1 ] || exit "$lat_rc"
+if [ "$lat_rc" -eq 0 ] && [ "$rss_rc" -eq 0 ]; then verdict=flat; else verdict="NOT FLAT"; fi
+echo "soak: $verdict (tolerance $tol%); data in $out"
+[ "$verdict" = flat ]
