@@ -54,29 +54,22 @@ if(NOT out MATCHES "native: ok, 40 queries, throughput measured")
 endif()
 message(STATUS "lab consumer output: ${out}")
 
-# The same program built by hand with pkg-config's flags.
+# The same programs built by hand with pkg-config's flags: PC is the package, SRC the program,
+# EXPECTED a regular expression its output on the tiny model must match.
 find_program(PKG_CONFIG pkg-config REQUIRED)
 find_program(CXX NAMES c++ g++ REQUIRED)
 set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
-run(${PKG_CONFIG} --cflags --libs inferlab)
-string(STRIP "${out}" flags)
-separate_arguments(flags UNIX_COMMAND "${flags}")
-run(${CXX} -std=c++17 ${SOURCE_DIR}/tests/consumer/src/main.cpp ${flags}
-    -Wl,-rpath,${prefix}/lib -o ${WORK_DIR}/consumer_pc)
-run(${WORK_DIR}/consumer_pc ${WORK_DIR}/add.onnx)
-if(NOT out MATCHES "y 2x5: 3 3 3 3 3")
-  message(FATAL_ERROR "unexpected output of the pkg-config build:\n${out}")
-endif()
-message(STATUS "pkg-config build: ok")
-
-# The lab program likewise, with the lab's pkg-config file.
-run(${PKG_CONFIG} --cflags --libs inferlab-lab)
-string(STRIP "${out}" flags)
-separate_arguments(flags UNIX_COMMAND "${flags}")
-run(${CXX} -std=c++17 ${SOURCE_DIR}/tests/consumer/src/lab_main.cpp ${flags}
-    -Wl,-rpath,${prefix}/lib -o ${WORK_DIR}/consumer_lab_pc)
-run(${WORK_DIR}/consumer_lab_pc ${WORK_DIR}/add.onnx)
-if(NOT out MATCHES "native: ok, 40 queries, throughput measured")
-  message(FATAL_ERROR "unexpected output of the lab pkg-config build:\n${out}")
-endif()
-message(STATUS "lab pkg-config build: ok")
+function(pkg_config_build pc src expected)
+  run(${PKG_CONFIG} --cflags --libs ${pc})
+  string(STRIP "${out}" flags)
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  run(${CXX} -std=c++17 ${SOURCE_DIR}/tests/consumer/src/${src}.cpp ${flags}
+      -Wl,-rpath,${prefix}/lib -o ${WORK_DIR}/${src}_pc)
+  run(${WORK_DIR}/${src}_pc ${WORK_DIR}/add.onnx)
+  if(NOT out MATCHES "${expected}")
+    message(FATAL_ERROR "unexpected output of the ${pc} pkg-config build:\n${out}")
+  endif()
+  message(STATUS "${pc} pkg-config build: ok")
+endfunction()
+pkg_config_build(inferlab main "y 2x5: 3 3 3 3 3")
+pkg_config_build(inferlab-lab lab_main "native: ok, 40 queries, throughput measured")
