@@ -141,6 +141,11 @@ void write_latency_histogram(StreamedFile& log, const bench::RepetitionResult& r
 
 void run_bench(BenchCmd& c) {
   BenchArgs& a = c.args;
+  // The log is written by this process's repetitions: the modes below run elsewhere.
+  if (!c.latency_log.empty() && (c.overhead_check || c.distributed || c.slurm.enabled))
+    fail(
+        "--latency-log works with a local bench only (not with --overhead-check, --distributed "
+        "or --slurm)");
   if (c.overhead_check) {
     run_overhead_check(a.iterations > 0 ? a.iterations : 20000, a.backend.engine);
     return;

@@ -124,6 +124,8 @@ TEST_F(BenchCli, LatencyLogHoldsEachRepetitionsHistogram) {
             std::string::npos)
       << nowhere.out;
   EXPECT_EQ(nowhere.out.find("repetition 1:"), std::string::npos) << "measured before failing";
+  const CmdResult elsewhere = run("bench --overhead-check --latency-log " + log.string());
+  EXPECT_EQ(elsewhere.status, 2) << "a mode that measures elsewhere must not ignore the log";
   const CmdResult full = run(bench("--niter 5 --latency-log /dev/full"));
   EXPECT_EQ(full.status, 2);
   EXPECT_NE(full.out.find("No space left on device"), std::string::npos) << full.out;
